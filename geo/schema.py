@@ -46,6 +46,7 @@ PLACES = {
     "confidence": "float64",  # 0..1
     "evidence": "str",        # why this candidate won
     "resolved": "bool",       # False: kept with no geometry
+    "role": "str",            # event, area, flow or mention (only a reference point)
 }
 
 EVENTS = {
@@ -54,11 +55,12 @@ EVENTS = {
     "source_dataset": "str",     # "text", "acled", "ucdp", "csv", ...
     "source_event_id": "str",    # the dataset's own id; dedup key with source_dataset
     "event_date": "str",
-    "date_precision": "str",     # day, month, year, range
+    "date_precision": "str",     # day, month, year, range; "reported" = undated, publication date
     "event_type": "str",         # ACLED event types
     "sub_event_type": "str",
     "actor1": "str",
     "actor2": "str",
+    "actor1_count": "Int64",     # people carrying it out ("six gunmen"), when stated
     "target": "str",
     "fatalities": "Int64",       # best estimate
     "fatalities_low": "Int64",
@@ -92,6 +94,8 @@ AREAS = {
     "admin_units": "str",     # names of the units the geometry comes from
     "buffer_km": "float64",   # radius when the geometry is a buffer, else null
     "notes": "str",
+    "sentence_start": "Int64",
+    "sentence_end": "Int64",
     "confidence": "float64",
 }
 
@@ -115,6 +119,8 @@ FLOWS = {
     "end_date": "str",
     "speculative": "bool",
     "notes": "str",
+    "sentence_start": "Int64",
+    "sentence_end": "Int64",
     "confidence": "float64",
 }
 
