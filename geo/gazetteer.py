@@ -39,7 +39,7 @@ COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "featu
            "country_code", "admin1_code", "admin2_code", "population", "level", "source")
 
 #: Bump when the index layout or the build rules change.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 # Short names analysts meet for whole countries; GeoNames' country file has none.
 _COUNTRY_ALIASES = {
@@ -95,6 +95,11 @@ _US_STATE_ABBREVIATIONS = {
 _UNIT_SUFFIX = re.compile(r"\s+(county|parish|district|agency|municipality|borough|province|"
                           r"region|prefecture|governorate|department|oblast|state|division)$")
 _DIRECTION_PREFIX = re.compile(r"^(north|south|east|west|upper|lower|central) ")
+
+
+#: Places smaller than this (people) are known by their main name only, unless a
+#: shipped file with feature codes lists their alternate names.
+_ALTERNATES_MIN_POPULATION = 5000
 
 
 @dataclass
@@ -272,8 +277,10 @@ def _cities(gdir: Path) -> tuple[pd.DataFrame, dict]:
                                      columns=["geonameid", "name", "latitude", "longitude",
                                               "countrycode", "population", "admin1code"])
     base = base.rename(columns={"countrycode": "country_code", "admin1code": "admin1_code"})
+    # Small places' alternate names are mostly other languages' spellings that collide
+    # with ordinary words ("Taliban" for a Turkish village): keep them for towns and up.
     alternates = {int(v["geonameid"]): [a for a in v["alternatenames"] if _usable_alternate(a)]
-                  for v in raw.values()}
+                  for v in raw.values() if int(v["population"] or 0) >= _ALTERNATES_MIN_POPULATION}
     rich = pd.concat([pd.read_parquet(gdir / "places_pk_af.parquet"),
                       pd.read_parquet(gdir / "cities15000_world.parquet")], ignore_index=True)
     rich = rich.drop_duplicates("geonameid")

@@ -4,11 +4,36 @@
 the offline gazetteer (``geo.gazetteer``) and the administrative boundaries
 (``geo.boundaries``).  Unresolved mentions are returned too, with no
 coordinates, so that nothing a user wrote is dropped silently.
+
+Recognition matches the longest gazetteer name at every capitalised word
+(any case in all-capital or title-case lines), then drops what context says
+is not a place: common English words ("Most", "Reading") unless a
+containing unit follows ("Reading, Pa."), people (after a title, before
+"said", or inside a longer capitalised name: "Nawaz Sharif"), months and
+days.  Resolution scores every candidate by population and feature type,
+by the document's country and first-level focus, by an explicit container
+("Bannu, Khyber Pakhtunkhwa"), by a unit word ("Kurram agency") and by
+proximity to the other places, and records the evidence that decided.
 """
 from __future__ import annotations
 
+import logging
+import math
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import boundaries, gazetteer, settings
+
+logger = logging.getLogger(__name__)
+
+#: Candidates kept per mention (best first).
+MAX_CANDIDATES = 5
 
 
 @dataclass
@@ -34,6 +59,9 @@ class Place:
     ("ADM0", "ADM1", "DIVISION", "ADM2") when the mention is an administrative
     unit, whose polygon is then in ``geometry``; for other places ``geometry``
     is the point.  ``evidence`` says why this entry won, for the dashboard.
+    ``admin1_2014`` is the province as it stood in 2014 (the Federally
+    Administered Tribal Areas for the former agencies), the era most event
+    datasets code.
     """
 
     start: int
@@ -53,8 +81,584 @@ class Place:
     confidence: float = 0.0
     evidence: str = ""
     candidates: list[Candidate] = field(default_factory=list)
+    admin1_2014: str | None = None
 
     @property
     def resolved(self) -> bool:
         """True when the mention has coordinates."""
         return self.latitude is not None and self.longitude is not None
+
+
+def parse(text: str | bytes) -> list[Place]:
+    """Find and resolve every place mention in ``text``.
+
+    Parameters
+    ----------
+    text : str or bytes
+        Plain text or HTML (tags are skipped); bytes are decoded as UTF-8
+        with undecodable bytes replaced.
+
+    Returns
+    -------
+    list of Place
+        In text order; unresolved mentions have no coordinates.  An empty
+        list for empty or placeless text.
+    """
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise TypeError(f"parse() needs text (str or bytes), not {type(text).__name__}")
+    if not text.strip():
+        return []
+    gaz = gazetteer.load()
+    mentions = _recognise(_mask_markup(text), gaz)
+    places = _resolve(mentions, gaz)
+    _add_admin_units(places)
+    if settings.ONLINE_GEOCODER:
+        _geocode_online([p for p in places if not p.resolved])
+    return places
+
+
+# --------------------------------------------------------------------------- recognition
+
+# Dotted abbreviations (U.S., W.Va.) or words; digits end a name.
+_TOKEN = re.compile(r"(?:[A-Z][a-z]{0,3}\.){2,}|[^\W\d_]+")
+_CONNECTORS = {"of", "de", "la", "le", "du", "des", "del", "al", "el", "upon", "on", "and", "the",
+               "da", "do", "dos", "das", "van", "von", "i", "y", "e"}
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "gov", "governor", "gen",
+           "general", "col", "colonel", "capt", "captain", "lt", "sgt", "sergeant", "maj", "major",
+           "president", "judge", "justice", "coach", "officer", "sheriff", "mayor", "rev", "father",
+           "prof", "professor", "minister", "chief", "sir", "lord", "king", "queen", "prince",
+           "princess", "pope", "commissioner", "secretary", "deputy", "attorney", "detective",
+           "trooper", "inspector", "spokesman", "spokeswoman", "mullah", "maulana", "sheikh",
+           "imam", "emir", "commander", "director", "chairman", "superintendent", "councilman",
+           "councilwoman", "councilor", "pastor", "bishop", "brother", "sister", "uncle", "aunt",
+           "dean", "principal", "st"}
+_SPEECH = {"said", "says", "told", "added", "explained", "noted", "wrote", "asked", "stated",
+           "argued", "claimed", "announced", "testified", "recalled", "replied"}
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+             "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "jun", "jul",
+             "aug", "sep", "sept", "oct", "nov", "dec", "christmas", "easter", "ramadan", "eid"}
+# Capitalised words that may stand before a place inside one capitalised run.
+_QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+               "central", "upper", "lower", "greater", "new", "old", "the", "in", "at", "from",
+               "near", "to", "of", "and", "for", "on", "across", "into", "downtown", "metro",
+               "suburban", "rural", "northwest", "northeast", "southwest", "southeast", "by",
+               "with", "outside", "inside", "around", "throughout", "between", "both", "all"}
+# Unit words after a name: the level they point to.
+_UNIT_WORDS = {"district": "ADM2", "districts": "ADM2", "agency": "ADM2", "agencies": "ADM2",
+               "county": "ADM2", "parish": "ADM2", "province": "ADM1", "provinces": "ADM1",
+               "state": "ADM1", "division": "DIVISION", "tehsil": None, "village": None,
+               "town": None, "city": None, "valley": None, "area": None, "region": None,
+               "sector": None, "subdivision": None, "tribal": None}
+_PLACE_CUES = {"village", "town", "tehsil", "valley", "sector", "agency", "district", "area"}
+_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^<>]{1,2000}>", re.S | re.I)
+_MAX_NGRAM = 6
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    surface: str
+    key: str
+    rows: tuple
+    unit_level: str | None = None   # a unit word follows ("Kurram agency")
+    needs_container: bool = False   # a common word: a place only with "X, <unit>"
+    container: _Mention | None = None  # the mention after "X, "
+    variant: bool = False           # found through the spelling skeleton
+
+
+def _mask_markup(text: str) -> str:
+    """Blank out HTML tags, scripts and comments, keeping every offset."""
+    if "<" not in text:
+        return text
+    return _HTML.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
+    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    n = len(tokens)
+    keys = [gazetteer.key(t[2]) for t in tokens]
+    shouting = _shouting_lines(text, tokens)
+    persons = _person_words(text, tokens, keys)
+    mentions: list[_Mention] = []
+    i = 0
+    while i < n:
+        start, _, word = tokens[i]
+        loud = shouting[i]
+        if not (word[0].isupper() or loud) or keys[i] in _CONNECTORS:
+            i += 1
+            continue
+        found = _longest_match(text, tokens, keys, i, gaz, loud)
+        if found is None:
+            cue = _unknown_with_cue(text, tokens, keys, i, loud)
+            if cue is not None:
+                mentions.append(cue)
+                i = cue_end_token(tokens, cue.end)
+                continue
+            i += 1
+            continue
+        j, end, k, rows = found
+        surface = text[start:end]
+        if _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows):
+            i += 1
+            continue
+        m = _Mention(start, end, surface, k, rows)
+        if k in gaz.common and not _is_abbreviation(surface, loud) and not _has_level(
+                gaz, rows, ("ADM0", "ADM1")):
+            m.needs_container = True
+        nxt = keys[j + 1] if j + 1 < n and _gap_ok(text, end, tokens[j + 1][0], " ") else None
+        if nxt in _UNIT_WORDS:
+            m.unit_level = _UNIT_WORDS[nxt]
+        mentions.append(m)
+        i = j + 1
+    _link_containers(text, mentions)
+    kept = [m for m in mentions if not m.needs_container or m.container is not None or
+            _after_place_noun(text, m.start)]
+    ids = {id(m) for m in kept}
+    for m in kept:
+        if m.container is not None and id(m.container) not in ids:
+            m.container = None
+    return kept
+
+
+def cue_end_token(tokens: list, end: int) -> int:
+    """Index of the first token starting at or after ``end``."""
+    lo, hi = 0, len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid][0] < end:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _longest_match(text, tokens, keys, i, gaz, loud):
+    """Longest gazetteer name starting at token ``i``: (last token, end, key, rows) or None."""
+    best = None
+    parts: list[str] = []
+    n = len(tokens)
+    for j in range(i, min(n, i + _MAX_NGRAM)):
+        if j > i and not _gap_ok(text, tokens[j - 1][1], tokens[j][0], "-. "):
+            break
+        parts.append(keys[j])
+        word = tokens[j][2]
+        if not (word[0].isupper() or loud) or keys[j] in _CONNECTORS:
+            continue
+        k = " ".join(parts)
+        end = tokens[j][1]
+        # "Calif." and "Pa." are names only with their dot.
+        if end < len(text) and text[end] == "." and (k + ".") in gaz.names and "." not in word:
+            best = (j, end + 1, k + ".", gaz.names[k + "."])
+            continue
+        rows = gaz.names.get(k)
+        if rows:
+            best = (j, end, k, rows)
+    return best
+
+
+def _gap_ok(text: str, a: int, b: int, allowed: str) -> bool:
+    gap = text[a:b]
+    return 0 < len(gap) <= 2 and all(ch in allowed for ch in gap) or gap == ""
+
+
+def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) -> bool:
+    """True when context says the name is not a place here."""
+    if k in _CALENDAR or (k in persons and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
+        return True
+    if loud and (len(k) <= 2 and not _has_level(gaz, rows, ("ADM0",)) or k in gaz.common
+                 and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
+        return True
+    if len(k.replace(" ", "")) <= 2 and not _is_abbreviation(surface, loud):
+        return True
+    if i > 0 and keys[i - 1] in _TITLES and _gap_ok(text, tokens[i - 1][1], tokens[i][0], ". "):
+        return True
+    if loud:
+        return False
+    # Inside a longer capitalised name whose head is not a place word: a person or a body.
+    if i > 0 and tokens[i - 1][2][0].isupper() and keys[i - 1] not in _QUALIFIERS \
+            and _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") \
+            and not gaz.names.get(keys[i - 1]) and not _sentence_start(text, tokens[i - 1][0]):
+        return True
+    return False
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos].strip()
+    return pos == 0 or before == "" or before[-1] in ".!?:;\"'“”‘’(\n"
+
+
+def _is_abbreviation(surface: str, loud: bool) -> bool:
+    return "." in surface or (not loud and surface.isupper() and len(surface) >= 2)
+
+
+def _has_level(gaz, rows, levels) -> bool:
+    lv = _columns(gaz).level
+    return any(lv[r] in levels for r in rows)
+
+
+def _shouting_lines(text: str, tokens: list) -> list[bool]:
+    """Per token: is its line written in capitals or title case (a headline)?"""
+    flags = []
+    line_start, line_flag = -1, False
+    for start, _, _ in tokens:
+        ls = text.rfind("\n", 0, start) + 1
+        if ls != line_start:
+            le = text.find("\n", start)
+            line = text[ls:le if le >= 0 else len(text)]
+            words = [w for w in _TOKEN.findall(line) if len(w) > 3]
+            caps = sum(w.isupper() for w in words)
+            title = sum(w[0].isupper() for w in words)
+            line_flag = len(words) >= 3 and (caps >= 0.8 * len(words) or
+                                             (title >= 0.9 * len(words) and len(line) < 200))
+            line_start = ls
+        flags.append(line_flag)
+    return flags
+
+
+def _person_words(text: str, tokens: list, keys: list) -> set[str]:
+    """Surnames: the capitalised word after a title or before a verb of speech."""
+    persons: set[str] = set()
+    n = len(tokens)
+    for i in range(n - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if keys[i] in _TITLES and b[2][:1].isupper() and not b[2].isupper():
+            # the whole name after the title: "Gen. Raheel Sharif" -> raheel, sharif
+            j = i + 1
+            while j < n and tokens[j][2][:1].isupper() and _gap_ok(text, tokens[j - 1][1],
+                                                                  tokens[j][0], ". ") and j < i + 4:
+                j += 1
+            persons.add(keys[j - 1])
+        if keys[i + 1] in _SPEECH and a[2][:1].isupper() and i > 0 and \
+                tokens[i - 1][2][:1].isupper() and keys[i - 1] not in _QUALIFIERS and \
+                _gap_ok(text, tokens[i - 1][1], a[0], " "):
+            persons.add(keys[i])
+    return persons
+
+
+def _unknown_with_cue(text, tokens, keys, i, loud) -> _Mention | None:
+    """A capitalised name the gazetteer lacks, followed by "village", "agency", "area"..."""
+    if loud:
+        return None
+    j = i
+    while j + 1 < len(tokens) and j < i + 3 and tokens[j + 1][2][:1].isupper() and \
+            _gap_ok(text, tokens[j][1], tokens[j + 1][0], " -"):
+        j += 1
+    if j + 1 >= len(tokens) or keys[j + 1] not in _PLACE_CUES or \
+            not _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
+        return None
+    if _sentence_start(text, tokens[i][0]) and keys[i] in gazetteer.load().common:
+        return None
+    start, end = tokens[i][0], tokens[j][1]
+    surface = text[start:end]
+    k = gazetteer.key(surface)
+    gaz = gazetteer.load()
+    if k in gaz.common or k in _CALENDAR:
+        return None
+    return _Mention(start, end, surface, k, gaz.lookup_variant(surface),
+                    unit_level=_UNIT_WORDS.get(keys[j + 1]), variant=True)
+
+
+def _link_containers(text: str, mentions: list[_Mention]) -> None:
+    """Note "X, Y" pairs where Y may contain X ("Reading, Pa.", "Bannu, Khyber Pakhtunkhwa")."""
+    for a, b in zip(mentions, mentions[1:]):
+        if re.fullmatch(r"\s*,\s*|\s+in\s+", text[a.end:b.start]):
+            a.container = b
+
+
+def _after_place_noun(text: str, start: int) -> bool:
+    return re.search(r"\b(city|town|village|county|state|province|district) of\s+$",
+                     text[max(0, start - 30):start], re.I) is not None
+
+
+# --------------------------------------------------------------------------- resolution
+
+_FEATURE_PRIOR = {"PCLI": 1.0, "ADM1": 0.6, "PPLC": 0.45, "PPLA": 0.35, "PPLA2": 0.2, "ADM2": 0.15,
+                  "PPLA3": 0.1, "ADMD": -0.4}
+
+
+def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
+    col = _columns(gaz)
+    lat, lon, pop, cc, fcode, level = col.lat, col.lon, col.pop, col.cc, col.fcode, col.level
+    a1, name_keys = col.a1_key, col.name_key
+
+    # Candidates with their prior (population, feature type, primary name).
+    cands: list[np.ndarray] = []
+    priors: list[np.ndarray] = []
+    for m in mentions:
+        rows = np.fromiter(m.rows, dtype=np.int64, count=len(m.rows))
+        if len(rows):
+            prior = np.log10(pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
+                                                             for f in fcode[rows]])
+            prior += 0.2 * (name_keys[rows] == m.key)
+            if m.unit_level:
+                prior += np.where(level[rows] == m.unit_level, 1.0, 0.0)
+            if m.variant:
+                prior -= 0.3
+            keep = np.argsort(-prior, kind="stable")[:40]
+            rows, prior = rows[keep], prior[keep]
+        cands.append(rows)
+        priors.append(prior if len(rows) else np.zeros(0))
+
+    # Document focus: countries and first-level units of each mention's best guess.
+    countries: dict[str, float] = {}
+    states: dict[tuple, float] = {}
+    for rows, prior in zip(cands, priors):
+        if not len(rows):
+            continue
+        w = _softmax(prior * 4)
+        for r, wt in zip(rows, w):
+            countries[cc[r]] = countries.get(cc[r], 0.0) + wt
+            if level[r] == "ADM1" or level[r] == "ADM0":
+                states[(cc[r], a1[r])] = states.get((cc[r], a1[r]), 0.0) + wt
+            elif a1[r]:
+                states[(cc[r], a1[r])] = states.get((cc[r], a1[r]), 0.0) + 0.3 * wt
+    total = sum(countries.values()) or 1.0
+
+    chosen = [int(np.argmax(p)) if len(p) else -1 for p in priors]
+    position = {id(m): i for i, m in enumerate(mentions)}
+    out: list[Place] = []
+    for mi, (m, rows, prior) in enumerate(zip(mentions, cands, priors)):
+        place = Place(start=m.start, end=m.end, surface=m.surface)
+        out.append(place)
+        if not len(rows):
+            place.evidence = "not in the gazetteer"
+            continue
+        score = prior.copy()
+        reasons = [dict() for _ in rows]
+        own = _softmax(prior * 4)
+        for idx, r in enumerate(rows):
+            share = (countries.get(cc[r], 0.0) - own[idx]) / total
+            if share > 0:
+                score[idx] += 0.9 * share
+                reasons[idx]["country focus"] = 0.9 * share
+            st = states.get((cc[r], a1[r]), 0.0) - (own[idx] if level[r] in ("ADM1", "ADM0") else
+                                                    0.3 * own[idx])
+            if st > 0.5 and level[r] != "ADM0":
+                score[idx] += 0.4
+                reasons[idx]["same province/state as other places"] = 0.4
+        ci = position.get(id(m.container)) if m.container is not None else None
+        if ci is not None and len(cands[ci]):
+            crow = cands[ci]
+            for idx, r in enumerate(rows):
+                if _contains(crow, r, cc, a1, level):
+                    score[idx] += 1.5
+                    reasons[idx]["inside the unit named after it"] = 1.5
+        # Proximity to the other mentions' current choices.
+        others = [cands[o][chosen[o]] for o in range(len(mentions))
+                  if o != mi and chosen[o] >= 0 and level[cands[o][chosen[o]]] != "ADM0"]
+        if others:
+            d = _haversine(lat[rows][:, None], lon[rows][:, None], lat[others][None, :],
+                           lon[others][None, :]).min(axis=1)
+            bonus = 0.5 * np.exp(-d / 250.0)
+            score += bonus
+            for idx in range(len(rows)):
+                if bonus[idx] > 0.05:
+                    reasons[idx]["near other places in the text"] = float(bonus[idx])
+        best = int(np.argmax(score))
+        chosen[mi] = best
+        _fill_place(place, m, rows, score, best, reasons[best], col)
+    return out
+
+
+def _fill_place(place: Place, m: _Mention, rows, score, best, reasons, col) -> None:
+    r = int(rows[best])
+    order = np.argsort(-score)
+    probs = _softmax(score * 3)
+    place.name = col.name[r]
+    place.latitude, place.longitude = float(col.lat[r]), float(col.lon[r])
+    place.geonameid = col.gid[r]
+    place.feature_class = col.fclass[r] or None
+    place.feature_code = col.fcode[r] or None
+    place.country_code = col.cc[r] or None
+    place.level = col.level[r] if isinstance(col.level[r], str) else None
+    place.confidence = float(probs[best]) * (0.5 if m.needs_container or m.variant else 1.0)
+    if "point of its admin1" in col.source[r]:
+        place.confidence *= 0.5
+    main = max(reasons, key=reasons.get) if reasons else "population and feature type"
+    how = "spelling variant; " if m.variant else ""
+    place.evidence = f"{how}{main} ({col.source[r]}, population {int(col.pop[r]):,})"
+    place.candidates = [Candidate(name=col.name[o], latitude=float(col.lat[o]),
+                                  longitude=float(col.lon[o]), geonameid=col.gid[o],
+                                  feature_code=col.fcode[o] or None,
+                                  country_code=col.cc[o] or None, score=float(probs[k]))
+                        for k in order[1:MAX_CANDIDATES + 1] for o in (int(rows[k]),)]
+    place.admin1 = col.admin1[r]
+    place.admin1_2014 = col.admin1_2014[r]
+    place.admin2 = col.admin2[r]
+    if place.country_code is None:
+        place.country_code = col.admin0_code[r]
+
+
+def _contains(container_rows, r, cc, a1, level) -> bool:
+    for c in container_rows:
+        if level[c] == "ADM0" and cc[c] == cc[r]:
+            return True
+        if level[c] == "ADM1" and cc[c] == cc[r] and a1[c] == a1[r]:
+            return True
+    return False
+
+
+@dataclass
+class _Columns:
+    """The gazetteer as plain arrays (fast to index), with each row's admin units."""
+
+    name: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    pop: np.ndarray
+    gid: list
+    fclass: np.ndarray
+    fcode: np.ndarray
+    cc: np.ndarray
+    level: np.ndarray
+    source: np.ndarray
+    a1_key: np.ndarray      # key of the row's first-level unit's name
+    name_key: np.ndarray    # key of the row's own name
+    admin0_code: np.ndarray
+    admin1: np.ndarray
+    admin1_2014: np.ndarray
+    admin2: np.ndarray
+
+
+def _columns(gaz: gazetteer.Gazetteer) -> _Columns:
+    return _columns_for(id(gaz), settings.BOUNDARY_CONFIG)
+
+
+@lru_cache(maxsize=2)
+def _columns_for(stamp: int, boundary_config: str | None) -> _Columns:
+    tab = gazetteer.load().places
+    obj = {c: tab[c].astype(object).to_numpy() for c in ("name", "feature_class", "feature_code",
+                                                         "country_code", "admin1_code", "level",
+                                                         "source")}
+    geonames_a1 = {(c, code): gazetteer.key(name) for c, code, name, src in zip(
+        obj["country_code"], obj["admin1_code"], obj["name"], obj["source"])
+        if src == "geonames admin1"}
+    a1 = []
+    for c, code, name, lv, src in zip(obj["country_code"], obj["admin1_code"], obj["name"],
+                                      obj["level"], obj["source"]):
+        if lv == "ADM1":
+            a1.append(gazetteer.key(name))
+        elif src == "OSM Pakistan units":  # these carry the province's name, not a code
+            a1.append(gazetteer.key(code))
+        else:
+            a1.append(geonames_a1.get((c, code), ""))
+    lat, lon = tab["latitude"].to_numpy(float), tab["longitude"].to_numpy(float)
+    # Every entry's units, joined once: one vectorised join instead of one per text.
+    joined = boundaries.join(gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat),
+                                              crs="EPSG:4326"))
+    units = {c: np.array([_text(v) for v in joined[c]], dtype=object)
+             for c in ("admin0_code", "admin1", "admin1_2014", "admin2")}
+    units["admin1_2014"] = np.where(units["admin1_2014"] == None, units["admin1"],  # noqa: E711
+                                    units["admin1_2014"])
+    # A country's point says nothing of its provinces; a province's nothing of its districts.
+    is0, is1 = obj["level"] == "ADM0", np.isin(obj["level"], ["ADM1", "DIVISION"])
+    for c in ("admin1", "admin1_2014", "admin2"):
+        units[c][is0] = None
+    units["admin2"][is1] = None
+    fata = obj["name"] == "Federally Administered Tribal Areas"
+    units["admin1"][fata] = units["admin1_2014"][fata] = "Federally Administered Tribal Areas"
+    return _Columns(name=obj["name"], lat=lat, lon=lon, pop=tab["population"].to_numpy(),
+                    gid=[None if g is pd.NA else int(g) for g in tab["geonameid"]],
+                    fclass=obj["feature_class"], fcode=obj["feature_code"], cc=obj["country_code"],
+                    level=obj["level"], source=obj["source"], a1_key=np.array(a1, dtype=object),
+                    name_key=np.array([gazetteer.key(n) for n in obj["name"]], dtype=object),
+                    **units)
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    if not len(x):
+        return x
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
+def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance in km (for ranking only; stored lengths use geodesics)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+# --------------------------------------------------------------------------- admin units
+
+_BOUNDARY_LEVEL = {"ADM0": "admin0", "ADM1": "admin1", "DIVISION": "division", "ADM2": "admin2"}
+
+
+def _add_admin_units(places: list[Place]) -> None:
+    """The polygon of every admin-unit mention; other places keep their point."""
+    from shapely.geometry import Point
+    for p in places:
+        if p.resolved:
+            polygon = _unit_polygon(p.name, p.level, p.country_code) if p.level else None
+            p.geometry = polygon if polygon is not None else Point(p.longitude, p.latitude)
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+@lru_cache(maxsize=4096)
+def _unit_polygon(name: str, level: str, country_code: str | None):
+    lv = "admin1_2014" if name == "Federally Administered Tribal Areas" else _BOUNDARY_LEVEL.get(level)
+    if lv is None:
+        return None
+    exact = _polygons_by_name(lv, settings.BOUNDARY_CONFIG).get((country_code, gazetteer.key(name)))
+    if exact is not None or (level == "ADM2" and country_code != "PK"):
+        return exact  # the shipped districts are Pakistan's only
+    found = boundaries.find(name, level=lv, limit=5)
+    if country_code:
+        found = found[found["admin0_code"] == country_code]
+    found = found[found["score"] >= 0.95]
+    return found.geometry.iloc[0] if len(found) else None
+
+
+@lru_cache(maxsize=8)
+def _polygons_by_name(level: str, boundary_config: str | None) -> dict:
+    units = boundaries.load(level)
+    return {(cc, gazetteer.key(str(n))): g for cc, n, g in zip(units["admin0_code"], units["name"],
+                                                               units.geometry)}
+
+
+# --------------------------------------------------------------------------- online fallback
+
+
+def _geocode_online(places: list[Place]) -> None:
+    """Resolve what the gazetteer lacks through Nominatim (opt-in, rate limited, cached)."""
+    if not places:
+        return
+    geocode = _online_geocoder()
+    for p in places:
+        try:
+            hit = geocode(p.surface)
+        except Exception as err:  # network trouble leaves the mention unresolved, as offline
+            logger.warning("online geocoder failed for %r: %s", p.surface, err)
+            return
+        if hit is not None:
+            p.name, p.latitude, p.longitude = hit
+            p.confidence = 0.3
+            p.evidence = "online geocoder (Nominatim)"
+
+
+@lru_cache(maxsize=1)
+def _online_geocoder():
+    import shelve
+
+    from geopy.extra.rate_limiter import RateLimiter
+    from geopy.geocoders import Nominatim
+
+    settings.CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    cache = shelve.open(str(settings.CACHE_DIR / "nominatim"))
+    lookup = RateLimiter(Nominatim(user_agent="conflictmap").geocode, min_delay_seconds=1.0)
+
+    def geocode(query: str):
+        if query not in cache:
+            loc = lookup(query)
+            cache[query] = None if loc is None else (loc.address.split(",")[0], loc.latitude,
+                                                     loc.longitude)
+            cache.sync()
+        return cache[query]
+    return geocode

@@ -1,0 +1,82 @@
+"""Adapter between ``geo.geoparse`` and the development-set scorer (``score.py``).
+
+``geoparse`` returns every mention; ``locate_event`` picks the one place an
+event record's text says the event happened at (the finest unit named in the
+first sentence, the where-description, consistent with the coarser units
+named beside it); ``admin_units`` gives that place's province and district in
+the names of the era event datasets use.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo import geoparse  # noqa: E402
+
+# Finest first: the order in which a place says more about where an event was.
+_PRECISION = {None: 0, "ADM2": 2, "DIVISION": 3, "ADM1": 4, "ADM0": 5}
+
+
+class Adapter:
+    """The scorer's system: ``geoparse``, ``locate_event`` and ``admin_units``."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, geoparse.Place | None] | None = None
+
+    def geoparse(self, text: str) -> list[tuple]:
+        return [(p.start, p.end, p.name, p.latitude, p.longitude) for p in geoparse.parse(text)]
+
+    def locate_event(self, text: str) -> tuple[float, float] | None:
+        place = self._event_place(text)
+        return None if place is None else (place.latitude, place.longitude)
+
+    def admin_units(self, text: str) -> tuple[str | None, str | None]:
+        place = self._event_place(text)
+        if place is None:
+            return None, None
+        return place.admin1_2014, _era_district(place.admin2)
+
+    def _event_place(self, text: str) -> geoparse.Place | None:
+        if self._last is not None and self._last[0] == text:
+            return self._last[1]
+        place = event_place(geoparse.parse(text), text)
+        self._last = (text, place)
+        return place
+
+
+def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | None:
+    """The place an event happened at: the finest resolved place of the first sentence.
+
+    A point that lies far from every coarser unit named in the same sentence
+    (a homonym) gives way to the unit.
+    """
+    first_end = text.find(". ")
+    for part in ((0, first_end if first_end >= 0 else len(text)), (0, len(text))):
+        pool = [p for p in places if p.resolved and part[0] <= p.start < part[1]]
+        if not pool:
+            continue
+        units = [p for p in pool if p.level in ("ADM2", "DIVISION", "ADM1") and p.geometry is not None]
+        consistent = [p for p in pool if all(_inside(p, u) for u in units if u is not p and
+                                             _PRECISION[u.level] > _PRECISION[p.level])]
+        pool = consistent or pool
+        return min(pool, key=lambda p: (_PRECISION.get(p.level, 0), -p.confidence, p.start))
+    return None
+
+
+def _inside(place: geoparse.Place, unit: geoparse.Place) -> bool:
+    from shapely.geometry import Point
+    return unit.geometry.buffer(0.1).contains(Point(place.longitude, place.latitude))
+
+
+def _era_district(name: str | None) -> str | None:
+    """Today's district name -> the name of the era most events are coded in.
+
+    Karachi's seven districts formed one City District Karachi from 2001 to
+    2011 and are coded as "Karachi" in event datasets.
+    """
+    if name and (name.startswith("Karachi") or name in ("Korangi", "Malir", "Keamari")):
+        return "Karachi"
+    return name
