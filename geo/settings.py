@@ -43,3 +43,6 @@ ONLINE_GEOCODER = os.environ.get("CONFLICTMAP_ONLINE_GEOCODER", "") not in ("", 
 
 #: CRS of everything stored and drawn.
 CRS = "EPSG:4326"
+
+#: Above this many event points a map draws aggregates (districts, heat map) instead of markers.
+MAP_POINTS_MAX = int(os.environ.get("CONFLICTMAP_MAP_POINTS_MAX", "3000"))

@@ -1,0 +1,124 @@
+"""How every layer looks, in one place: colours, symbols, sizes and labels.
+
+The interactive maps (``geo.maps``) and the exported images (``geo.render``)
+both read this module, so an attack site, an operation area or a flow looks
+the same on screen and in a report.  Sizes are in screen pixels (a report
+renderer converts: 1 px = 0.75 pt).  Colours are hex strings; the event-type
+palette is Okabe-Ito, readable by colour-blind readers.
+"""
+from __future__ import annotations
+
+import math
+
+#: ACLED event type -> (colour, symbol).  Symbols are matplotlib marker codes
+#: (``o`` circle, ``^`` triangle, ``s`` square, ``D`` diamond, ``v``, ``P``).
+EVENT_TYPES = {
+    "Violence against civilians": ("#D55E00", "o"),
+    "Explosions/Remote violence": ("#CC79A7", "^"),
+    "Battles": ("#E69F00", "s"),
+    "Riots": ("#0072B2", "D"),
+    "Protests": ("#56B4E9", "v"),
+    "Strategic developments": ("#009E73", "P"),
+}
+#: Colour and symbol of an event type the palette does not know.
+OTHER_EVENT = ("#666666", "o")
+
+#: Event types drawn as attack sites; every other type is an "other event".
+ATTACK_TYPES = ("Violence against civilians", "Explosions/Remote violence", "Battles")
+
+#: Operation-area kind -> fill colour.
+AREA_KINDS = {
+    "military operation": "#7B3294",
+    "strike zone": "#C2185B",
+    "siege": "#8C510A",
+    "drawn": "#1B7837",
+}
+OTHER_AREA = "#555555"
+AREA_FILL_OPACITY = 0.25
+AREA_LINE_WIDTH = 2.0
+
+#: Flow kind -> line colour.
+FLOW_KINDS = {
+    "displacement": "#0072B2",
+    "return": "#009E73",
+    "relocation": "#E69F00",
+}
+OTHER_FLOW = "#555555"
+#: Dash pattern (SVG ``stroke-dasharray``, px) of a flow the text only speculates about.
+SPECULATIVE_DASH = "6 6"
+#: Length (km) of the stub drawn for a flow whose other end the text does not name.
+STUB_KM = 90.0
+#: Bend of a flow's curve: the control point sits this fraction of the
+#: origin-destination distance off the straight line (to the right of travel).
+FLOW_BEND = 0.2
+
+#: Basemap: Pakistan's districts and provinces, neighbours greyed.
+DISTRICT_LINE = "#8a8a8a"
+DISTRICT_LINE_WIDTH = 0.5
+PROVINCE_LINE = "#333333"
+PROVINCE_LINE_WIDTH = 1.4
+NEIGHBOUR_FILL = "#d9d9d9"
+NEIGHBOUR_LINE = "#b0b0b0"
+BACKGROUND = "#f4f6f8"   # sea and the rest of the world
+
+#: Choropleth: sequential palette (ColorBrewer YlOrRd, 5 classes) for counts per district.
+CHOROPLETH_COLORS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+CHOROPLETH_OPACITY = 0.6
+#: Heat map gradient, low to high.
+HEAT_GRADIENT = {0.2: "#ffffb2", 0.45: "#fd8d3c", 0.7: "#f03b20", 1.0: "#bd0026"}
+
+#: Layer key -> label shown in layer controls, legends and exports.
+LAYER_LABELS = {
+    "sites": "Attack sites",
+    "events": "Other events",
+    "areas": "Operation areas",
+    "flows": "Displacement flows",
+    "choropleth": "Events per district",
+    "heat": "Heat map of events",
+}
+
+
+def event_color(event_type: str) -> str:
+    """Colour of an event type (grey for a type the palette does not know)."""
+    return EVENT_TYPES.get(event_type, OTHER_EVENT)[0]
+
+
+def event_symbol(event_type: str) -> str:
+    """Matplotlib marker code of an event type."""
+    return EVENT_TYPES.get(event_type, OTHER_EVENT)[1]
+
+
+def marker_radius(fatalities) -> float:
+    """Marker radius (px) for a number of fatalities: area grows with the count.
+
+    Unknown fatalities (``None``/NaN) draw like zero: the smallest marker.
+    """
+    value = 0.0 if fatalities is None or _isnan(fatalities) else max(float(fatalities), 0.0)
+    return round(min(5.0 + 1.6 * math.sqrt(value), 28.0), 1)
+
+
+def area_color(kind: str) -> str:
+    """Fill colour of an operation-area kind."""
+    return AREA_KINDS.get(kind, OTHER_AREA)
+
+
+def flow_color(kind: str) -> str:
+    """Line colour of a flow kind."""
+    return FLOW_KINDS.get(kind, OTHER_FLOW)
+
+
+def flow_width(count) -> float:
+    """Line width (px) for a number moved: grows with the logarithm of the count.
+
+    An unknown count draws a thin line (2 px).
+    """
+    if count is None or _isnan(count) or float(count) <= 0:
+        return 2.0
+    return round(min(2.0 + 1.4 * math.log10(float(count)), 12.0), 1)
+
+
+def _isnan(value) -> bool:
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return value is None or str(value) in ("<NA>", "nan", "NaT")
