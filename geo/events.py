@@ -33,7 +33,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry import LineString, Point
 
-from geo import schema
+from geo import boundaries, schema
 from geo.document import Document
 from geo.geoparse import Place
 
@@ -270,11 +270,14 @@ _OPERATION_NAME = re.compile(
     r"\bOperation\s[“\"']?(?P<name>[A-Z][\w]*(?:[\s-][A-Za-z][\w]*)*?)(?=[”\"',.;:)]|\s(?:[a-z]|$))")
 _OPERATION_DUBBED = re.compile(r"(?:dubbed|called|named|code-?named)\s[“\"'](?P<name>[^”\"']{3,60})[”\"']")
 _ANAPHOR = re.compile(r"^\s*(?:It|Its|They|The\s(?:operation|offensive|campaign|crackdown))\b")
-_DISPLACE = re.compile(r"\b(?:displac\w+|fled|flee\w*|evacuat\w+|uproot\w+|exodus|"
+_DISPLACE = re.compile(r"\b(?:displac\w+(?!\s(?:camps?|sites?|settlements?))|fled|flee\w*|evacuat\w+|uproot\w+|exodus|"
                        r"forced\s(?:from|out\sof)\stheir\shomes)\b", re.IGNORECASE)
 _RETURN = re.compile(r"\b(?:return(?:ed|ing|s|ees)?|went\sback|resettle\w*)\b", re.IGNORECASE)
 _RELOCATE = re.compile(r"\b(?:forc\w+|push\w*|driv\w+|mov\w+|relocat\w+|fle\w+|escap\w+|"
                        r"regroup\w*|infiltrat\w+)\b", re.IGNORECASE)
+_FLOW_END = re.compile(r"\b(?:from|out\sof|fled|leaving|left|homes?\s(?:in|at)|to|into|towards?|"
+                       r"reached|crossed\sinto|refuge\sin|arrived\sin|camps\sin|shelters\sin|"
+                       r"including)\b", re.IGNORECASE)
 _FIGHTERS = re.compile(r"\b(?:militants|fighters|insurgents|rebels|jihadists|terrorists|gunmen)\b",
                        re.IGNORECASE)
 _DISPLACED_PEOPLE = re.compile(r"\b(?:people|persons|families|households|refugees|residents|"
@@ -320,7 +323,7 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:ern)?\s)?of|\b(?:officials?|spokes(?:man|woman|person)|analysts?|ministers?|sources|"
     r"reporters?|correspondents?|diplomats?|experts?|authorities|officers?|embassy|"
     r"headquarters|capital|official)\s(?:\w+\s)?(?:based\s)?in|according\sto|quoted\sin|"
-    r"reported\sby|told|from)\s(?:the\s)?$", re.IGNORECASE)
+    r"reported\sby|told)\s(?:the\s)?$", re.IGNORECASE)
 _NAME_SUFFIXES = {"province", "district", "region", "city", "valley", "governorate", "state",
                   "county", "agency", "area", "territory", "division", "town", "village"}
 _ACTOR_AFTER = re.compile(r"^\s(?:" + _STATE_WORDS + r"|officials?|authorities|prime\sminister|"
@@ -473,7 +476,8 @@ class _Extractor:
         same_type = a.row["sub_event_type"] == b.row["sub_event_type"]
         if not (a.generic or b.generic or same_type) or (anywhere and not (b.generic or same_type)):
             return False
-        if a.first and b.first and (a.last < b.first or b.last < a.first):
+        dated = "reported" not in (a.row["date_precision"], b.row["date_precision"])
+        if dated and a.first and b.first and (a.last < b.first or b.last < a.first):
             return False
         if a.row["fatalities"] is not None and b.row["fatalities"] is not None and \
                 a.row["fatalities"] != b.row["fatalities"]:
@@ -529,7 +533,9 @@ class _Extractor:
             between = text[q.end:q.end + 60]
             kill_after = _KILL.search(between)
             hurt_after = _HURT.search(between)
-            if kill_after and not (hurt_after and hurt_after.start() < kill_after.start()) \
+            counted = q.noun or re.match(r"\s(?:(?:were|was|have\sbeen|had\sbeen|are)\s)?$",
+                                         between[:kill_after.start()] if kill_after else "x")
+            if kill_after and counted and not (hurt_after and hurt_after.start() < kill_after.start()) \
                     and not _QUANTITY_BETWEEN(between[:kill_after.start()]):
                 return q.best, q.low, q.high, q.noun
             if re.search(r"(?:killed|killing|kills|death\stoll\s(?:of|rose\sto|at|reached))\s*$",
@@ -564,7 +570,7 @@ class _Extractor:
                 found.append((start, end, name))
 
         for m in _ORG.finditer(text):
-            name = re.sub(r"^(?:the|The|A|An|a|an)\s", "", m.group(0)).strip(" -")
+            name = _clean_name(m.group(0))
             if name and name[0].isupper() and name.lower() not in ("army", "state"):
                 add(m.start(), m.end(), self._canonical(name))
         for m in _ACRONYM.finditer(text):
@@ -612,7 +618,7 @@ class _Extractor:
     def _feed_area(self, name: str, index: int, sentence: tuple[int, int]) -> None:
         text = self.text[sentence[0]:sentence[1]]
         area = self.areas.setdefault(name, {
-            "name": name, "kind": "military operation", "units": [], "troops": None,
+            "name": name, "kind": "military operation", "units": [], "points": [], "troops": None,
             "outcomes": [], "forces": "", "first": None, "precision": "", "notes": text,
             "sentence_start": sentence[0], "sentence_end": sentence[1], "n": 0})
         self._last_sentence_op = True
@@ -630,6 +636,8 @@ class _Extractor:
                         area["units"].append(place)
                     self.roles[place.start] = "area"
                     self.context.append((index, place))
+                elif self._precision(place) == 1 and place.name not in [p.name for p in area["points"]]:
+                    area["points"].append(place)
         for q in quantities(text):
             if q.noun in ("troops", "soldiers", "personnel") and not _KILL.search(text[q.end:q.end + 30]):
                 area["troops"] = max(area["troops"] or 0, q.high or q.best)
@@ -704,16 +712,16 @@ class _Extractor:
     def _flow_ends(self, clause: _Clause, places: list[Place]) -> dict:
         ends = {"from": None, "to": None, "home": None}
         for place in places:
-            before = self.text[max(clause.start, place.start - 60):place.start].lower()
-            if re.search(r"\b(?:from|out\sof|fled|leaving|left)\s(?:the\s)?(?:[\w-]+\s){0,5}$", before) \
-                    and not ends["from"]:
-                ends["from"] = place
-            elif re.search(r"\bhomes?\s(?:in|at)\s(?:the\s)?(?:[\w-]+\s){0,3}$", before) and not ends["home"]:
-                ends["home"] = place
-            elif re.search(r"\b(?:to|into|towards?|toward|reached|crossed\sinto|in\s(?:camps|shelters)\sin|"
-                           r"refuge\sin|arrived\sin|including)\s(?:the\s)?(?:[\w-]+\s){0,6}$", before) \
-                    and not ends["to"]:
-                ends["to"] = place
+            before = self.text[max(clause.start, place.start - 60):place.start]
+            # the closest preposition before the place says which end it is
+            cues = list(_FLOW_END.finditer(before))
+            if not cues:
+                continue
+            cue = cues[-1].group(0).lower()
+            end = "from" if cue.startswith(("from", "out", "fled", "leav", "left")) else \
+                "home" if cue.startswith("home") else "to"
+            if ends[end] is None:
+                ends[end] = place
         return ends
 
     def _flow_row(self, kind, origin, destination, count, unit, first, speculative, clause) -> dict:
@@ -799,21 +807,25 @@ class _Extractor:
                          "source_dataset": "text", "location": place.name or place.surface,
                          "geo_precision": max(self._precision(place), 2 if event.fallback else 1),
                          "latitude": place.latitude, "longitude": place.longitude,
-                         **_admin(place), "geometry": Point(place.longitude, place.latitude)})
-        events = schema.conform(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+                         "geometry": Point(place.longitude, place.latitude)})
+        events = schema.conform(_with_admin(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"))
                                 if rows else schema.empty("events"), "events")
         area_rows = []
         for n, area in enumerate(self.areas.values(), 1):
-            if not area["units"]:
+            # a circle around a town only when the text names no district or province
+            units = area["units"] or area["points"]
+            if not units:
                 continue
-            geometry, buffer_km = _area_geometry(area["units"])
+            for place in units:
+                self.roles[place.start] = "area"
+            geometry, buffer_km = _area_geometry(units)
             area_rows.append({
                 "area_id": f"{doc_id}:a{n}", "doc_id": doc_id, "source_dataset": "text",
                 "name": area["name"], "kind": area["kind"],
                 "start_date": area["first"].isoformat() if area["first"] else "",
                 "date_precision": area["precision"], "forces": area["forces"],
                 "troops": area["troops"], "outcomes": "; ".join(area["outcomes"]),
-                "admin_units": ", ".join(p.name or p.surface for p in area["units"]),
+                "admin_units": ", ".join(p.name or p.surface for p in units),
                 "buffer_km": buffer_km, "notes": area["notes"],
                 "sentence_start": area["sentence_start"], "sentence_end": area["sentence_end"],
                 "confidence": round(min(1.0, 0.5 + 0.1 * area["n"]), 3), "geometry": geometry})
@@ -905,8 +917,7 @@ def _alias_groups(text: str) -> list[set[str]]:
     """Names the text says are the same actor ("X, known as Y, or Z"; "Y (Z)")."""
     groups: list[set[str]] = []
     for m in list(_ALIAS.finditer(text)) + list(_PAREN_ACRONYM.finditer(text)):
-        names = {n.strip(" ,-–—") for n in m.groupdict().values() if n}
-        names = {re.sub(r"^(?:The|the)\s", "", n) for n in names}
+        names = {_clean_name(n.strip(" ,-–—")) for n in m.groupdict().values() if n}
         for group in groups:
             if group & names:
                 group |= names
@@ -914,6 +925,13 @@ def _alias_groups(text: str) -> list[set[str]]:
         else:
             groups.append(names)
     return groups
+
+
+def _clean_name(name: str) -> str:
+    """An organisation's name without leading article or "Fighters of the"."""
+    name = re.sub(r"^(?:the|The|A|An|a|an)\s", "", name).strip(" -")
+    return re.sub(r"^(?:Fighters|Members|Militants|Soldiers|Troops|Units|Forces|Gunmen)\s"
+                  r"(?:of|from)\s(?:the\s)?", "", name)
 
 
 def _operation_names(text: str) -> dict[str, list[str]]:
@@ -989,14 +1007,13 @@ def _span(event: _Event) -> int:
     return (event.last - event.first).days
 
 
-def _admin(place: Place) -> dict:
-    level = place.level or ""
-    admin0 = place.country_code or ""
-    if level == "ADM0":
-        admin0 = place.name or admin0
-    return {"admin0": admin0,
-            "admin1": place.admin1 or (place.name if level == "ADM1" else ""),
-            "admin2": place.admin2 or (place.name if level in ("ADM2", "DIVISION") else "")}
+def _with_admin(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add admin0/1/2 by point in polygon, blanking units finer than ``geo_precision``."""
+    joined = boundaries.join(events)
+    for column, finest in (("admin0", 5), ("admin1", 3), ("admin2", 2)):
+        values = joined[column].astype(object).where(joined[column].notna(), "")
+        joined[column] = values.where(joined["geo_precision"] <= finest, "")
+    return joined
 
 
 def _area_geometry(units: list[Place]):
