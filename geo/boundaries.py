@@ -58,6 +58,7 @@ JOIN_COLUMNS = ("admin0", "admin0_code", "admin1", "admin1_code", "admin1_2014",
                 "admin2", "admin2_code", "admin_distance_km")
 
 _PAKISTAN_GPKG = "pakistan_admin_osm.gpkg"
+_FAR, _NEAR, _CROSSED = -1, -3, -2  # grid labels that are not a unit's row
 _GEOD = Geod(ellps="WGS84")
 
 # Names analysts meet that no shipped file carries: old names, abbreviations,
@@ -108,7 +109,8 @@ def load(level: str, simplified: bool = False) -> gpd.GeoDataFrame:
     return _load(level, bool(simplified), settings.BOUNDARY_CONFIG)
 
 
-def join(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def join(points: gpd.GeoDataFrame, levels: tuple[str, ...] = ("admin2", "admin1", "admin0")
+         ) -> gpd.GeoDataFrame:
     """Add the administrative units holding each point.
 
     A point inside a polygon takes that unit.  A point outside every polygon
@@ -122,6 +124,12 @@ def join(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     ----------
     points : GeoDataFrame
         Point geometries in any CRS (reprojected to EPSG:4326).
+    levels : tuple of str
+        Levels to look up, from ``admin2``, ``admin1``, ``admin0``; a point
+        found at a finer level takes its parents from that unit.  The
+        nearest-unit rule needs ``admin0`` (to tell the sea from a
+        neighbour's land), so ``levels=("admin2",)`` answers only "which
+        district contains this point", as fast as possible.
 
     Returns
     -------
@@ -153,25 +161,49 @@ def join(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                       "and take no administrative unit", stacklevel=2)
 
     distance = np.full(n, np.nan)
+    country = _index("admin0")
     # Finest level first; a point found there takes its parents from the same row.
-    steps = (("admin2", {"admin2": "name", "admin2_code": "code", "admin1": "admin1",
-                         "admin1_code": "admin1_code", "admin1_2014": "admin1_2014",
-                         "admin0": "admin0", "admin0_code": "admin0_code"}),
-             ("admin1", {"admin1": "name", "admin1_code": "code", "admin1_2014": "admin1_2014",
-                         "admin0": "admin0", "admin0_code": "admin0_code"}),
-             ("admin0", {"admin0": "name", "admin0_code": "admin0_code"}))
-    found = []
+    steps = {"admin2": {"admin2": "name", "admin2_code": "code", "admin1": "admin1",
+                        "admin1_code": "admin1_code", "admin1_2014": "admin1_2014",
+                        "admin0": "admin0", "admin0_code": "admin0_code"},
+             "admin1": {"admin1": "name", "admin1_code": "code", "admin1_2014": "admin1_2014",
+                        "admin0": "admin0", "admin0_code": "admin0_code"},
+             "admin0": {"admin0": "name", "admin0_code": "admin0_code"}}
+    unknown = set(levels) - set(steps)
+    if unknown:
+        raise ValueError(f"cannot join to levels {sorted(unknown)}; expected some of {list(steps)}")
+    steps = {level: mapping for level, mapping in steps.items() if level in levels}
+    found = {level: np.full(n, -1, dtype=np.int64) for level in ("admin2", "admin1", "admin0")}
     todo = valid.copy()
-    for level, mapping in steps:
-        index = _index(level)
-        idx, km = index.locate(x, y, todo)
+    for level in steps:
+        found[level][todo] = _index(level).locate(x, y, todo)[todo]
+        distance[found[level] >= 0] = 0.0
+        todo &= found[level] < 0
+    # In no unit at all (at sea, in a gap between simplified borders): the nearest
+    # country within reach, then the nearest district or province of that country.
+    if "admin0" not in steps:
+        todo[:] = False
+    idx, km = country.nearest(x, y, todo)
+    found["admin0"][idx >= 0] = idx[idx >= 0]
+    distance[idx >= 0] = km[idx >= 0]
+    in_country = (found["admin0"] >= 0) & (found["admin2"] < 0) & (found["admin1"] < 0)
+    pakistan = in_country.copy()
+    pakistan[in_country] = country.values("admin0_code")[found["admin0"][in_country]] == "PK"
+    for level, wanted in (("admin2", pakistan), ("admin1", in_country & ~pakistan)):
+        if level not in steps:
+            continue
+        idx, km = _index(level).nearest(x, y, wanted)
         hit = idx >= 0
-        found.append((index, mapping, hit, idx))
-        distance[hit] = km[hit]
-        todo &= ~hit
+        found[level][hit] = idx[hit]
+        found["admin0"][hit] = -1
+        distance[hit] = np.fmax(np.nan_to_num(distance[hit]), km[hit])
     # Categoricals: a million rows share a few thousand names.
+    layers = [(_index(level), mapping, found[level] >= 0, found[level]) for level, mapping in steps.items()]
     for col in JOIN_COLUMNS[:-1]:
-        sources = [(index.values(m[col]), hit, idx) for index, m, hit, idx in found if col in m]
+        sources = [(index.values(m[col]), hit, idx) for index, m, hit, idx in layers if col in m]
+        if not sources:
+            out[col] = pd.Categorical([None] * n)
+            continue
         categories = pd.Index(pd.unique(np.concatenate([v for v, _, _ in sources]))).dropna()
         codes = np.full(n, -1, dtype=np.int64)
         for values, hit, idx in sources:
@@ -389,9 +421,10 @@ def _read_user_level(level: str, spec: dict) -> gpd.GeoDataFrame:
 class _GridIndex:
     """Point-in-polygon lookup for one level through a regular grid.
 
-    Cells that no boundary crosses (and that are not near an outer edge,
-    where the nearest-unit rule applies) hold their one unit's row number or
-    -1 (no unit); the others hold -2 and their points take the exact test.
+    A cell that no boundary crosses holds its one unit's row number, or
+    ``_FAR`` (no unit within ``NEAREST_MAX_KM``) or ``_NEAR`` (no unit, but
+    one may be within reach); a crossed cell holds ``_CROSSED`` and its
+    points take the exact test.
     """
 
     def __init__(self, frame: gpd.GeoDataFrame, cell: float, labels: np.ndarray,
@@ -412,38 +445,31 @@ class _GridIndex:
             self._values[column] = arr
         return self._values[column]
 
-    def locate(self, x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Row of the unit holding each masked point (-1: none) and the distance in km."""
-        n = len(x)
-        idx = np.full(n, -1, dtype=np.int64)
-        dist = np.full(n, np.nan)
+    def locate(self, x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Row of the unit holding each masked point inside it (-1: none)."""
+        idx = np.full(len(x), -1, dtype=np.int64)
         sel = np.flatnonzero(mask)
         if sel.size == 0:
-            return idx, dist
-        ny, nx = self.labels.shape
-        col = np.floor((x[sel] - self.x0) / self.cell).astype(np.int64)
-        row = np.floor((y[sel] - self.y0) / self.cell).astype(np.int64)
-        inside = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
-        label = np.full(sel.size, -1, dtype=np.int64)
-        label[inside] = self.labels[row[inside], col[inside]]
-        # Points off the grid are far from every unit, so they keep -1.
-        idx[sel] = np.where(label == -2, -1, label)
-        dist[sel[label >= 0]] = 0.0
-        exact = sel[label == -2]
+            return idx
+        label = self._labels_at(x[sel], y[sel])
+        idx[sel] = np.maximum(label, -1)
+        exact = sel[label == _CROSSED]
         if exact.size:
             pts = shapely.points(x[exact], y[exact])
             # Polygons as the query side: GEOS prepares each once for all its points.
             gi, pi = shapely.STRtree(pts).query(self.geoms, predicate="contains")
-            found = np.zeros(exact.size, dtype=bool)
             idx[exact[pi]] = gi
-            dist[exact[pi]] = 0.0
-            found[pi] = True
-            if (~found).any():
-                self._nearest(x, y, exact[~found], idx, dist)
-        return idx, dist
+        return idx
 
-    def _nearest(self, x, y, sel, idx, dist) -> None:
-        """Nearest unit within ``NEAREST_MAX_KM`` through a tree of boundary segments."""
+    def nearest(self, x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest unit within ``NEAREST_MAX_KM`` of each masked point, and its geodesic distance (km)."""
+        idx = np.full(len(x), -1, dtype=np.int64)
+        dist = np.full(len(x), np.nan)
+        sel = np.flatnonzero(mask)
+        # Cells far from every unit need no search.
+        sel = sel[self._labels_at(x[sel], y[sel]) != _FAR]
+        if sel.size == 0:
+            return idx, dist
         max_km = settings.NEAREST_MAX_KM
         lat = np.clip(np.abs(y[sel]).max(), 0, 80)
         max_deg = max_km / (111.0 * np.cos(np.radians(lat)))
@@ -451,7 +477,7 @@ class _GridIndex:
         pts = shapely.points(x[sel], y[sel])
         pi, si = segments.query_nearest(pts, max_distance=max_deg, all_matches=False)
         if pi.size == 0:
-            return
+            return idx, dist
         lines = shapely.shortest_line(pts[pi], segments.geometries[si])
         coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
         _, _, metres = _GEOD.inv(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
@@ -459,6 +485,16 @@ class _GridIndex:
         ok = km <= max_km
         idx[sel[pi[ok]]] = owner[si[ok]]
         dist[sel[pi[ok]]] = km[ok]
+        return idx, dist
+
+    def _labels_at(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ny, nx = self.labels.shape
+        col = np.floor((x - self.x0) / self.cell).astype(np.int64)
+        row = np.floor((y - self.y0) / self.cell).astype(np.int64)
+        inside = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
+        label = np.full(x.size, _FAR, dtype=np.int64)  # off the grid is far from every unit
+        label[inside] = self.labels[row[inside], col[inside]]
+        return label
 
     @cached_property
     def segments(self) -> tuple[shapely.STRtree, np.ndarray]:
@@ -511,26 +547,30 @@ def _build_labels(frame, cell, minx, miny, maxx, maxy) -> np.ndarray:
     nx = int(np.ceil((maxx - minx) / cell))
     ny = int(np.ceil((maxy - miny) / cell))
     geoms = np.asarray(frame.geometry.values)
-    # Mark every cell a boundary passes through: vertices of the boundaries
-    # densified to half a cell, then one cell of margin for segments that clip a corner.
+    # Mark every cell a boundary passes through: the cells of the vertices of the
+    # boundaries densified to half a cell, and for a step between diagonal
+    # neighbours both cells beside it (the segment may clip either corner).
     lines = shapely.segmentize(shapely.boundary(geoms), cell / 2)
-    xy = shapely.get_coordinates(lines)
+    xy, line = shapely.get_coordinates(lines, return_index=True)
     crossed = np.zeros((ny, nx), dtype=bool)
-    c = np.clip(((xy[:, 0] - minx) / cell).astype(np.int64), 0, nx - 1)
-    r = np.clip(((xy[:, 1] - miny) / cell).astype(np.int64), 0, ny - 1)
+    c = np.clip(np.floor((xy[:, 0] - minx) / cell).astype(np.int64), 0, nx - 1)
+    r = np.clip(np.floor((xy[:, 1] - miny) / cell).astype(np.int64), 0, ny - 1)
     crossed[r, c] = True
-    crossed = _dilate(crossed, 1)
+    diagonal = (line[1:] == line[:-1]) & (r[1:] != r[:-1]) & (c[1:] != c[:-1])
+    crossed[r[:-1][diagonal], c[1:][diagonal]] = True
+    crossed[r[1:][diagonal], c[:-1][diagonal]] = True
     # Outside cells this close to an edge need the exact nearest-unit rule.
     km_per_cell = cell * 111.0 * np.cos(np.radians(min(80.0, max(abs(miny), abs(maxy)))))
     near = _dilate(crossed, int(np.ceil(settings.NEAREST_MAX_KM / km_per_cell)) + 1)
 
-    labels = np.full((ny, nx), -1, dtype=np.int32)
+    labels = np.full((ny, nx), _FAR, dtype=np.int32)
     rr, cc = np.nonzero(~crossed)
     centres = shapely.points(minx + (cc + 0.5) * cell, miny + (rr + 0.5) * cell)
     # Query with the polygons so that GEOS prepares each once for its many points.
     gi, pi = shapely.STRtree(centres).query(geoms, predicate="contains_properly")
     labels[rr[pi], cc[pi]] = gi
-    labels[crossed | (near & (labels == -1))] = -2
+    labels[near & (labels == _FAR)] = _NEAR
+    labels[crossed] = _CROSSED
     return labels
 
 

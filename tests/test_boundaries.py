@@ -163,3 +163,17 @@ def test_user_boundary_config_with_unknown_level_is_refused(tmp_path, monkeypatc
     monkeypatch.setattr(settings, "BOUNDARY_CONFIG", str(config))
     with pytest.raises(ValueError, match="admin9"):
         boundaries.load("admin2")
+
+
+def test_join_district_level_only_answers_containment():
+    # Kabul is in no Pakistani district; Peshawar is.
+    out = boundaries.join(_points([(34.008, 71.578), (34.53, 69.17)]), levels=("admin2",))
+    assert out["admin2"].iloc[0] == "Peshawar" and out["admin1"].iloc[0] == "Khyber Pakhtunkhwa"
+    assert out["admin2"].isna().iloc[1] and out["admin0"].isna().iloc[1]
+
+
+def test_point_in_a_neighbouring_country_near_the_border_keeps_its_country():
+    # Torkham, on the Afghan side of the Khyber Pass, within 5 km of Pakistan's Khyber district.
+    row = boundaries.join(_points([(34.115, 71.07)])).iloc[0]
+    assert row["admin0_code"] == "AF"
+    assert row["admin2"] is None or row["admin2"] != row["admin2"]
