@@ -366,9 +366,8 @@ def _insert(con: sqlite3.Connection, layer: str, frame: pd.DataFrame) -> int:
         values.append([_gpkg_blob(g, geom_type) for g in rows.geometry])
     sql = (f"INSERT OR IGNORE INTO {layer} ({', '.join(names)}) "
            f"VALUES ({', '.join('?' * len(names))})")
-    before = con.total_changes
-    con.executemany(sql, zip(*values))
-    return con.total_changes - before
+    # rowcount leaves out the rows GDAL's feature-count triggers touch
+    return max(0, con.executemany(sql, zip(*values)).rowcount)
 
 
 def _column_values(series: pd.Series) -> list:
