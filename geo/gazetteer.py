@@ -39,7 +39,7 @@ COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "featu
            "country_code", "admin1_code", "admin2_code", "population", "level", "source")
 
 #: Bump when the index layout or the build rules change.
-INDEX_VERSION = 4
+INDEX_VERSION = 6
 
 # Short names analysts meet for whole countries; GeoNames' country file has none.
 _COUNTRY_ALIASES = {
@@ -80,6 +80,8 @@ _ADMIN_ALIASES = {
                                      "Pakistani Kashmir", "Pakistan-held Kashmir", "PoK", "PaK"],
     ("PK", "Gilgit-Baltistan"): ["Northern Areas", "Gilgit Baltistan"],
     ("PK", "Sindh"): ["Sind"], ("PK", "Balochistan"): ["Baluchistan", "Baloch"],
+    ("PK", "North Waziristan"): ["NWA", "N. Waziristan", "North Waziristan Agency"],
+    ("PK", "South Waziristan"): ["SWA", "S. Waziristan", "South Waziristan Agency"],
 }
 # AP style abbreviations of US states (the form US newspapers print).
 _US_STATE_ABBREVIATIONS = {
@@ -94,7 +96,7 @@ _US_STATE_ABBREVIATIONS = {
 # Words naming the kind of a second-level unit, dropped to give the bare name too.
 _UNIT_SUFFIX = re.compile(r"\s+(county|parish|district|agency|municipality|borough|province|"
                           r"region|prefecture|governorate|department|oblast|state|division)$")
-_DIRECTION_PREFIX = re.compile(r"^(north|south|east|west|upper|lower|central) ")
+_ABBREVIATION = re.compile(r"(?:[a-z]{1,5}\.\s?)+")
 
 
 #: Places smaller than this (people) are known by their main name only, unless a
@@ -159,6 +161,8 @@ def key(name: str) -> str:
     'khyber pakhtunkhwa'
     """
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    if _ABBREVIATION.fullmatch(text.strip()):  # "W. Va." -> "wva.", kept apart from the word "wva"
+        return re.sub(r"[^a-z]", "", text) + "."
     text = re.sub(r"['`](s\b)?", "", text.replace("\u2019", "'"))
     text = text.replace(".", "").replace("&", " and ")
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
@@ -247,7 +251,7 @@ def _build(user_csv: str | None) -> Gazetteer:
         if level == "ADM0":
             forms |= set(_COUNTRY_ALIASES.get(cc, ())) | set(_DEMONYMS.get(cc, ()))
             forms |= _derived_demonyms(name)
-        if level in ("ADM1", "ADM1_HISTORIC"):
+        if level in ("ADM1", "ADM1_HISTORIC", "ADM2"):
             forms |= set(_ADMIN_ALIASES.get((cc, name), ()))
             if cc == "US":
                 forms.add(_US_STATE_ABBREVIATIONS.get(places.at[row, "admin1_code"], name))
@@ -301,7 +305,12 @@ def _cities(gdir: Path) -> tuple[pd.DataFrame, dict]:
 
 
 def _countries(gdir: Path) -> pd.DataFrame:
+    """Countries; the point is the centroid of the largest part (the mainland), as GeoNames has it."""
     c = pd.read_parquet(gdir / "countries.parquet")
+    mainland = _mainland_points()
+    for i, iso in enumerate(c["iso_a2"]):
+        if iso in mainland:
+            c.loc[c.index[i], ["rep_lat", "rep_lon"]] = mainland[iso]
     return _conform(pd.DataFrame({
         "geonameid": pd.to_numeric(c["geonameid"], errors="coerce"), "name": c["name"],
         "latitude": c["rep_lat"], "longitude": c["rep_lon"], "feature_class": "A",
@@ -309,6 +318,19 @@ def _countries(gdir: Path) -> pd.DataFrame:
         "admin2_code": "", "population": pd.to_numeric(c["population"], errors="coerce").fillna(0),
         "level": "ADM0", "source": "geonames countryInfo", "_alt_id": -1,
     }).dropna(subset=["latitude", "longitude"]))
+
+
+def _mainland_points() -> dict:
+    from geo import boundaries
+    out = {}
+    for iso, geom in zip(boundaries.load("admin0")["admin0_code"], boundaries.load("admin0").geometry):
+        if not isinstance(iso, str) or geom is None or geom.is_empty:
+            continue
+        parts = getattr(geom, "geoms", [geom])
+        main = max(parts, key=lambda g: g.area)
+        point = main.centroid if main.contains(main.centroid) else main.representative_point()
+        out[iso] = (point.y, point.x)
+    return out
 
 
 def _admin1(gdir: Path, cities: pd.DataFrame) -> pd.DataFrame:
@@ -433,7 +455,7 @@ def _usable_alternate(name: str) -> bool:
 def _derived_demonyms(name: str) -> set[str]:
     """Regular nationality words: Russia -> Russian, Egypt -> Egyptian, Sudan -> Sudanese."""
     base = name.split(",")[0].strip()
-    if " " in base or len(base) < 4:
+    if len(base) < 4:
         return set()
     if base.endswith("a"):
         forms = {base + "n"}

@@ -146,6 +146,22 @@ _QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "easter
                "near", "to", "of", "and", "for", "on", "across", "into", "downtown", "metro",
                "suburban", "rural", "northwest", "northeast", "southwest", "southeast", "by",
                "with", "outside", "inside", "around", "throughout", "between", "both", "all"}
+# Capitalised words that may follow a place inside a longer name ("Gainesville Police").
+_BODY_WORDS = {"police", "sheriff", "county", "city", "township", "town", "village", "state",
+               "university", "college", "school", "high", "middle", "elementary", "academy",
+               "hospital", "medical", "church", "cathedral", "council", "board", "department",
+               "airport", "station", "street", "st", "road", "rd", "avenue", "ave", "drive", "lane",
+               "boulevard", "highway", "parkway", "park", "river", "lake", "creek", "valley",
+               "mountain", "mountains", "hills", "bay", "harbor", "harbour", "port", "district",
+               "agency", "province", "region", "division", "tehsil", "area", "sector", "fire",
+               "public", "community", "memorial", "regional", "metropolitan", "international",
+               "national", "municipal", "city's", "times", "post", "herald", "tribune", "news",
+               "daily", "journal", "gazette", "press", "chamber", "zoo", "museum", "library",
+               "center", "centre", "court", "jail", "prison", "mall", "square", "bridge",
+               "cantonment", "army", "corps", "commission", "club", "association", "authority",
+               "government", "assembly", "party", "campus", "region's", "county's", "office",
+               "administration", "bazaar", "market", "road's", "valley's", "agency's", "district's"}
+
 # Unit words after a name: the level they point to.
 _UNIT_WORDS = {"district": "ADM2", "districts": "ADM2", "agency": "ADM2", "agencies": "ADM2",
                "county": "ADM2", "parish": "ADM2", "province": "ADM1", "provinces": "ADM1",
@@ -153,6 +169,7 @@ _UNIT_WORDS = {"district": "ADM2", "districts": "ADM2", "agency": "ADM2", "agenc
                "town": None, "city": None, "valley": None, "area": None, "region": None,
                "sector": None, "subdivision": None, "tribal": None}
 _PLACE_CUES = {"village", "town", "tehsil", "valley", "sector", "agency", "district", "area"}
+_AGE = re.compile(r", (?:\d{1,2}|aged \d{1,2}),")
 _HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^<>]{1,2000}>", re.S | re.I)
 _MAX_NGRAM = 6
 
@@ -207,7 +224,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
             continue
         m = _Mention(start, end, surface, k, rows)
         if k in gaz.common and not _is_abbreviation(surface, loud) and not _has_level(
-                gaz, rows, ("ADM0", "ADM1")):
+                gaz, rows, ("ADM0",)):
             m.needs_container = True
         nxt = keys[j + 1] if j + 1 < n and _gap_ok(text, end, tokens[j + 1][0], " ") else None
         if nxt in _UNIT_WORDS:
@@ -215,8 +232,17 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         mentions.append(m)
         i = j + 1
     _link_containers(text, mentions)
+    # A common word is a place with a container after it, after "city of", before a
+    # unit word, or when it names a unit of a country the text (or the map) is about.
+    col = _columns(gaz)
+    countries = set(settings.FOCUS_COUNTRIES) | {
+        col.cc[r] for m in mentions if not m.needs_container and not m.variant for r in m.rows[:3]}
     kept = [m for m in mentions if not m.needs_container or m.container is not None or
-            _after_place_noun(text, m.start)]
+            m.unit_level or _after_place_noun(text, m.start) or any(
+                col.cc[r] in countries and col.level[r] in ("ADM1", "ADM2") for r in m.rows)]
+    for m in kept:
+        if m.variant:  # a spelling variant only within the countries in question
+            m.rows = tuple(r for r in m.rows if col.cc[r] in countries)
     ids = {id(m) for m in kept}
     for m in kept:
         if m.container is not None and id(m.container) not in ids:
@@ -251,9 +277,13 @@ def _longest_match(text, tokens, keys, i, gaz, loud):
         k = " ".join(parts)
         end = tokens[j][1]
         # "Calif." and "Pa." are names only with their dot.
-        if end < len(text) and text[end] == "." and (k + ".") in gaz.names and "." not in word:
-            best = (j, end + 1, k + ".", gaz.names[k + "."])
-            continue
+        if end < len(text) and text[end] == "." and "." not in word:
+            dotted = gazetteer.key(text[tokens[i][0]:end + 1])
+            if dotted.endswith(".") and dotted in gaz.names:
+                best = (j, end + 1, dotted, gaz.names[dotted])
+                continue
+        if "." in word:
+            k = gazetteer.key(text[tokens[i][0]:end])
         rows = gaz.names.get(k)
         if rows:
             best = (j, end, k, rows)
@@ -267,7 +297,7 @@ def _gap_ok(text: str, a: int, b: int, allowed: str) -> bool:
 
 def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) -> bool:
     """True when context says the name is not a place here."""
-    if k in _CALENDAR or (k in persons and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
+    if k in _CALENDAR or k in _QUALIFIERS or (k in persons and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
         return True
     if loud and (len(k) <= 2 and not _has_level(gaz, rows, ("ADM0",)) or k in gaz.common
                  and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
@@ -282,6 +312,10 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
     if i > 0 and tokens[i - 1][2][0].isupper() and keys[i - 1] not in _QUALIFIERS \
             and _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") \
             and not gaz.names.get(keys[i - 1]) and not _sentence_start(text, tokens[i - 1][0]):
+        return True
+    # A first name: followed by a word known as a surname in this text ("Scott Jones said").
+    if j + 1 < len(tokens) and keys[j + 1] in persons \
+            and _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
         return True
     return False
 
@@ -336,6 +370,18 @@ def _person_words(text: str, tokens: list, keys: list) -> set[str]:
                 tokens[i - 1][2][:1].isupper() and keys[i - 1] not in _QUALIFIERS and \
                 _gap_ok(text, tokens[i - 1][1], a[0], " "):
             persons.add(keys[i])
+        # "said Scott Jones", "Scott Jones, 45,": the last word of the name
+        if (keys[i] in _SPEECH or _AGE.match(text, a[1])) and i + 2 < n and \
+                tokens[i + 1][2][:1].isupper() and tokens[i + 2][2][:1].isupper():
+            j = i + 1
+            while j + 1 < n and tokens[j + 1][2][:1].isupper() and j < i + 3 and \
+                    _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
+                j += 1
+            if j > i + 1 and keys[i] in _SPEECH:
+                persons.add(keys[j])
+        if _AGE.match(text, b[1]) and a[2][:1].isupper() and b[2][:1].isupper() and \
+                _gap_ok(text, a[1], b[0], " ") and keys[i] not in _QUALIFIERS:
+            persons.add(keys[i + 1])
     return persons
 
 
@@ -376,7 +422,7 @@ def _after_place_noun(text: str, start: int) -> bool:
 
 # --------------------------------------------------------------------------- resolution
 
-_FEATURE_PRIOR = {"PCLI": 1.0, "ADM1": 0.6, "PPLC": 0.45, "PPLA": 0.35, "PPLA2": 0.2, "ADM2": 0.15,
+_FEATURE_PRIOR = {"PCLI": 1.0, "ADM1": 0.35, "PPLC": 0.45, "PPLA": 0.35, "PPLA2": 0.2, "ADM2": 0.15,
                   "PPLA3": 0.1, "ADMD": -0.4}
 
 
@@ -388,12 +434,19 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
     # Candidates with their prior (population, feature type, primary name).
     cands: list[np.ndarray] = []
     priors: list[np.ndarray] = []
+    named = set(settings.FOCUS_COUNTRIES) | {cc[r] for m in mentions for r in m.rows[:3]
+                                             if name_keys[r] == m.key}
     for m in mentions:
         rows = np.fromiter(m.rows, dtype=np.int64, count=len(m.rows))
+        # An alternate name of a small place abroad needs the text to point to its country.
+        if len(rows):
+            weak = (name_keys[rows] != m.key) & (pop[rows] < 100_000) & ~np.isin(cc[rows], list(named))
+            rows = rows[~weak]
         if len(rows):
             prior = np.log10(pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
                                                              for f in fcode[rows]])
             prior += 0.2 * (name_keys[rows] == m.key)
+            prior += 0.3 * np.isin(cc[rows], settings.FOCUS_COUNTRIES)
             if m.unit_level:
                 prior += np.where(level[rows] == m.unit_level, 1.0, 0.0)
             if m.variant:
@@ -418,8 +471,15 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
                 states[(cc[r], a1[r])] = states.get((cc[r], a1[r]), 0.0) + 0.3 * wt
     total = sum(countries.values()) or 1.0
 
-    chosen = [int(np.argmax(p)) if len(p) else -1 for p in priors]
     position = {id(m): i for i, m in enumerate(mentions)}
+    pool = {}
+    for m, rows in zip(mentions, cands):
+        for r in rows[:8]:
+            if level[r] not in ("ADM0", "ADM1"):
+                pool.setdefault((m.key, int(r)), None)
+    pool_key = np.array([k for k, _ in pool], dtype=object)
+    pool_rows = np.array([r for _, r in pool], dtype=np.int64)
+    pool_lat, pool_lon = lat[pool_rows], lon[pool_rows]
     out: list[Place] = []
     for mi, (m, rows, prior) in enumerate(zip(mentions, cands, priors)):
         place = Place(start=m.start, end=m.end, surface=m.surface)
@@ -433,13 +493,13 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
         for idx, r in enumerate(rows):
             share = (countries.get(cc[r], 0.0) - own[idx]) / total
             if share > 0:
-                score[idx] += 0.9 * share
-                reasons[idx]["country focus"] = 0.9 * share
+                score[idx] += 1.2 * share
+                reasons[idx]["country focus"] = 1.2 * share
             st = states.get((cc[r], a1[r]), 0.0) - (own[idx] if level[r] in ("ADM1", "ADM0") else
                                                     0.3 * own[idx])
             if st > 0.5 and level[r] != "ADM0":
-                score[idx] += 0.4
-                reasons[idx]["same province/state as other places"] = 0.4
+                score[idx] += 0.7
+                reasons[idx]["same province/state as other places"] = 0.7
         ci = position.get(id(m.container)) if m.container is not None else None
         if ci is not None and len(cands[ci]):
             crow = cands[ci]
@@ -447,19 +507,17 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
                 if _contains(crow, r, cc, a1, level):
                     score[idx] += 1.5
                     reasons[idx]["inside the unit named after it"] = 1.5
-        # Proximity to the other mentions' current choices.
-        others = [cands[o][chosen[o]] for o in range(len(mentions))
-                  if o != mi and chosen[o] >= 0 and level[cands[o][chosen[o]]] != "ADM0"]
-        if others:
-            d = _haversine(lat[rows][:, None], lon[rows][:, None], lat[others][None, :],
-                           lon[others][None, :]).min(axis=1)
-            bonus = 0.5 * np.exp(-d / 250.0)
+        # Proximity to what the other names could be: homonyms rarely sit together.
+        near = pool_key != m.key
+        if near.any():
+            d = _haversine(lat[rows][:, None], lon[rows][:, None], pool_lat[near][None, :],
+                           pool_lon[near][None, :]).min(axis=1)
+            bonus = 0.6 * np.exp(-d / 100.0) * (level[rows] != "ADM0")
             score += bonus
             for idx in range(len(rows)):
                 if bonus[idx] > 0.05:
                     reasons[idx]["near other places in the text"] = float(bonus[idx])
         best = int(np.argmax(score))
-        chosen[mi] = best
         _fill_place(place, m, rows, score, best, reasons[best], col)
     return out
 

@@ -46,3 +46,8 @@ CRS = "EPSG:4326"
 
 #: Above this many event points a map draws aggregates (districts, heat map) instead of markers.
 MAP_POINTS_MAX = int(os.environ.get("CONFLICTMAP_MAP_POINTS_MAX", "3000"))
+
+#: ISO 3166 codes of the countries the map is about: a weak prior for place
+#: names that a text does not tie to any country (event records, short notes).
+FOCUS_COUNTRIES = tuple(c.strip().upper() for c in os.environ.get(
+    "CONFLICTMAP_FOCUS_COUNTRIES", "PK,AF").split(",") if c.strip())
