@@ -1,0 +1,399 @@
+"""Layers -> interactive folium maps (Leaflet), the same frames ``geo.render`` draws.
+
+``make_map(layers)`` draws the layers a view shows (``Filters.layers``) over
+a basemap that works offline: Pakistan's districts and provinces from the
+shipped boundaries, neighbouring countries greyed.  Web tiles
+(OpenStreetMap, CARTO light, Esri satellite) are opt-in overlays for when a
+network is there.  Every map has a layer control, a legend (branca), a
+scale bar and a fullscreen button.
+
+Every string that comes from a document (titles, sentences, actors, place
+names) is escaped before it reaches the page: Leaflet tooltips and popups
+render HTML, and folium writes them inside JavaScript template literals, so
+``_esc`` also neutralises backticks, ``$`` and backslashes.
+
+Above ``settings.MAP_POINTS_MAX`` points a map stops drawing every marker
+and shows a heat map (points summed on a grid) and the district choropleth
+instead; above ``CLUSTER_ABOVE`` markers are clustered.
+"""
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+import branca.colormap
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium import plugins
+from jinja2 import Template
+
+from geo import boundaries, layers as layers_mod, settings, style
+from geo.layers import Filters, Layers
+
+#: Above this many markers they are clustered.
+CLUSTER_ABOVE = 300
+#: Cell size (degrees) of the grid on which heat-map points are summed.
+HEAT_CELL_DEG = 0.05
+#: Frame of a map with nothing to fit: Pakistan.
+DEFAULT_VIEW = (30.0, 69.5, 5)
+
+#: Where the browser finds the vendored Leaflet files (``static/vendor``, served by Streamlit's
+#: static file serving at ``/app/static/``), so a map draws with no network at all.
+ASSETS_URL = "/app/static/vendor/"
+#: Folder of those files, for standalone HTML opened from disk.
+ASSETS_DIR = settings.PROJECT_DIR / "static" / "vendor"
+#: File name in a CDN URL folium uses -> vendored file; None: not needed by these maps.
+_VENDORED = {
+    "leaflet.js": "leaflet.js", "leaflet.css": "leaflet.css", "jquery-3.7.1.min.js": "jquery-3.7.1.min.js",
+    "leaflet.markercluster.js": "leaflet.markercluster.js", "MarkerCluster.css": "MarkerCluster.css",
+    "MarkerCluster.Default.css": "MarkerCluster.Default.css", "leaflet_heat.min.js": "leaflet_heat.min.js",
+    "Control.FullScreen.min.js": "Control.FullScreen.js", "Control.FullScreen.css": "Control.FullScreen.css",
+    "leaflet.draw.js": "leaflet.draw.js", "leaflet.draw.css": "leaflet.draw.css",
+    "bootstrap.bundle.min.js": None, "leaflet.awesome-markers.js": None, "bootstrap.min.css": None,
+    "bootstrap-glyphicons.css": None, "all.min.css": None, "leaflet.awesome-markers.css": None,
+    "leaflet.awesome.rotate.min.css": None,
+}
+
+#: Opt-in web tiles: key -> (label, URL template, attribution).
+TILES = {
+    "osm": ("OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "&copy; OpenStreetMap contributors"),
+    "carto": ("CARTO light", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+              "&copy; OpenStreetMap contributors &copy; CARTO"),
+    "satellite": ("Satellite (Esri)",
+                  "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/"
+                  "{z}/{y}/{x}", "Tiles &copy; Esri, Maxar, Earthstar Geographics"),
+}
+
+
+def make_map(layers: Layers, filters: Filters | None = None, draw: bool = False,
+             assets: str = ASSETS_URL) -> folium.Map:
+    """A folium map of ``layers`` as ``filters`` (default: ``layers.filters``) frames it.
+
+    Parameters
+    ----------
+    layers : Layers
+        From ``geo.layers.build``.
+    filters : Filters, optional
+        Which layers to draw (``filters.layers``), the basemap and the frame
+        (``lat``/``lon``/``zoom``; fitted to the data when unset).
+    draw : bool
+        Add a drawing tool for polygons and rectangles (operation areas).
+    assets : str
+        URL prefix of the vendored Leaflet files (``ASSETS_URL`` in the
+        dashboard; ``ASSETS_DIR.as_uri() + "/"`` for a file opened from disk).
+
+    Returns
+    -------
+    folium.Map
+        HTML elements carry the classes ``cm-site``, ``cm-event``, ``cm-area``
+        and ``cm-flow``, so a browser (or a test) can find what was drawn.
+    """
+    filters = filters or layers.filters
+    shown = set(filters.layers)
+    if layers.aggregated and shown & {"sites", "events"}:
+        shown = (shown - {"sites", "events"}) | {"heat", "choropleth"}
+    fmap = folium.Map(location=DEFAULT_VIEW[:2], zoom_start=DEFAULT_VIEW[2], tiles=None,
+                      control_scale=True, prefer_canvas=False)
+    fmap.get_root().header.add_child(Element(
+        f"<style>.leaflet-container {{ background: {style.BACKGROUND}; }}</style>"))
+    _basemap(fmap, filters.basemap)
+    if "choropleth" in shown:
+        _choropleth(fmap, layers.choropleth)
+    if "heat" in shown:
+        _heat(fmap, layers.points)
+    if "areas" in shown and len(layers.areas):
+        _areas(fmap, layers.areas)
+    if "flows" in shown and len(layers.flows):
+        _flows(fmap, layers.flows)
+    for key in ("events", "sites"):
+        frame = getattr(layers, key)
+        if key in shown and len(frame):
+            _points(fmap, frame, key)
+    _Legend(_legend_sections(layers, shown)).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    plugins.Fullscreen(position="topleft").add_to(fmap)
+    if draw:
+        plugins.Draw(export=False, position="topleft",
+                     draw_options={"polyline": False, "circle": False, "marker": False,
+                                   "circlemarker": False, "polygon": True, "rectangle": True}
+                     ).add_to(fmap)
+    _frame(fmap, layers, filters)
+    _use_vendored(fmap, assets)
+    return fmap
+
+
+# -- private --------------------------------------------------------------------------------
+def _esc(value) -> str:
+    """Text safe inside HTML and inside a JavaScript template literal."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return html.escape(str(value), quote=True).replace("`", "&#96;").replace("$", "&#36;") \
+        .replace("\\", "&#92;")
+
+
+def _rows(pairs: list[tuple[str, object]]) -> str:
+    """A popup's table: escaped label/value rows, empty values left out."""
+    cells = "".join(f"<tr><th style='text-align:left;padding-right:6px'>{_esc(k)}</th>"
+                    f"<td>{_esc(v)}</td></tr>" for k, v in pairs if _esc(v) not in ("", "<NA>"))
+    return f"<table style='font-size:12px'>{cells}</table>"
+
+
+def _sentence(notes) -> str:
+    text = _esc(notes)
+    return f"<p style='font-size:12px;margin:6px 0 0 0'><i>&ldquo;{text}&rdquo;</i></p>" if text else ""
+
+
+def _use_vendored(element, prefix: str) -> None:
+    """Point every JS/CSS link of ``element`` and its children at the vendored files."""
+    for attr in ("default_js", "default_css"):
+        links = getattr(element, attr, None)
+        if not links:
+            continue
+        local = []
+        for name, url in links:
+            file = url.rsplit("/", 1)[-1]
+            if file not in _VENDORED:
+                local.append((name, url))
+            elif _VENDORED[file] is not None:
+                local.append((name, prefix + _VENDORED[file]))
+        setattr(element, attr, local)
+    for child in element._children.values():
+        _use_vendored(child, prefix)
+
+
+def _basemap(fmap: folium.Map, basemap: str) -> None:
+    offline = basemap == "boundaries"
+    for key, (label, url, attribution) in TILES.items():
+        folium.TileLayer(url, attr=attribution, name=label, overlay=True, control=True,
+                         show=key == basemap).add_to(fmap)
+    neighbours, districts, provinces = _basemap_frames()
+    group = folium.FeatureGroup(name="Boundaries", overlay=True, control=True).add_to(fmap)
+    folium.GeoJson(neighbours, name="Neighbouring countries",
+                   style_function=lambda _: {"color": style.NEIGHBOUR_LINE, "weight": 0.8,
+                                             "fillColor": style.NEIGHBOUR_FILL,
+                                             "fillOpacity": 1.0 if offline else 0.3},
+                   tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(group)
+    folium.GeoJson(districts, name="Districts",
+                   style_function=lambda _: {"color": style.DISTRICT_LINE,
+                                             "weight": style.DISTRICT_LINE_WIDTH,
+                                             "fillColor": "#ffffff", "fillOpacity": 0.6 if offline else 0},
+                   tooltip=folium.GeoJsonTooltip(["name", "admin1"], aliases=["District", "Province"])
+                   ).add_to(group)
+    folium.GeoJson(provinces, name="Provinces",
+                   style_function=lambda _: {"color": style.PROVINCE_LINE,
+                                             "weight": style.PROVINCE_LINE_WIDTH, "fill": False},
+                   interactive=False).add_to(group)
+
+
+@lru_cache(maxsize=1)
+def _basemap_frames():
+    """Neighbours, districts and provinces with coordinates rounded to 0.001 deg (~100 m).
+
+    Rounding halves the page's weight and changes nothing visible at the zooms
+    where the boundaries are read.
+    """
+    frames = []
+    for level, columns in (("neighbours", ["name"]), ("admin2", ["name", "admin1"]),
+                           ("admin1_2014", ["name"])):
+        frame = boundaries.load(level, simplified=True)[columns + ["geometry"]].copy()
+        frame["geometry"] = shapely.transform(frame.geometry.values, lambda xy: np.round(xy, 3))
+        frames.append(frame)
+    return tuple(frames)
+
+
+def _choropleth_scale(districts) -> tuple[str, str, branca.colormap.StepColormap | None]:
+    """(column, caption, colour map) of the choropleth; no map when every district is 0."""
+    per_capita = districts["events_per_100k"].notna().any()
+    column = "events_per_100k" if per_capita else "events"
+    caption = "Events per 100,000 people" if per_capita else "Events per district"
+    top = float(districts[column].fillna(0).max())
+    if top <= 0:
+        return column, caption, None
+    steps = np.linspace(0, top, len(style.CHOROPLETH_COLORS) + 1)
+    steps = np.unique(np.round(steps, 1) if per_capita else np.ceil(steps))
+    cmap = branca.colormap.StepColormap(list(style.CHOROPLETH_COLORS)[:len(steps) - 1], index=list(steps),
+                                        vmin=0, vmax=top, caption=caption)
+    return column, caption, cmap
+
+
+def _choropleth(fmap: folium.Map, districts) -> None:
+    column, _, cmap = _choropleth_scale(districts)
+    if cmap is None:
+        return
+    values = districts[column].fillna(0)
+    data = districts.assign(value=values.round(2),
+                            geometry=shapely.transform(districts.geometry.values, lambda xy: np.round(xy, 3)))[["name", "admin1", "events", "fatalities", "value",
+                                                    "geometry"]]
+    data = data[data["events"] > 0]
+    folium.GeoJson(
+        data, name=style.LAYER_LABELS["choropleth"],
+        style_function=lambda f: {"fillColor": cmap(f["properties"]["value"]), "color": "#555",
+                                  "weight": 0.6, "fillOpacity": style.CHOROPLETH_OPACITY},
+        tooltip=folium.GeoJsonTooltip(["name", "admin1", "events", "fatalities"],
+                                      aliases=["District", "Province", "Events", "Fatalities"]),
+    ).add_to(fmap)
+
+
+def _heat(fmap: folium.Map, points) -> None:
+    if points.empty:
+        return
+    # one weighted point per grid cell keeps the page small at any number of events
+    lat = (points.geometry.y / HEAT_CELL_DEG).round() * HEAT_CELL_DEG
+    lon = (points.geometry.x / HEAT_CELL_DEG).round() * HEAT_CELL_DEG
+    cells = pd.DataFrame({"lat": lat.round(4), "lon": lon.round(4)}).value_counts().reset_index()
+    data = cells[["lat", "lon", "count"]].astype(float).values.tolist()
+    plugins.HeatMap(data, name=style.LAYER_LABELS["heat"], radius=18, blur=14, min_opacity=0.3,
+                    gradient=style.HEAT_GRADIENT).add_to(fmap)
+
+
+def _areas(fmap: folium.Map, areas) -> None:
+    data = areas.assign(
+        tip=[f"<b>{_esc(label)}</b><br>{_esc(period)}" for label, period in zip(areas["label"], areas["period"])],
+        popup=[f"<b>{_esc(r.label)}</b>" + _rows([("Kind", r.kind), ("Period", r.period), ("Forces", r.forces),
+                                                  ("Troops", "" if pd.isna(r.troops) else f"{int(r.troops):,}"),
+                                                  ("Outcomes", r.outcomes), ("Units", r.admin_units),
+                                                  ("Document", r.title),
+                                                  ("Confidence", f"{r.confidence:.2f}")])
+               + _sentence(r.notes) for r in areas.itertuples()],
+    )[["area_id", "color", "tip", "popup", "geometry"]]
+    folium.GeoJson(
+        data, name=style.LAYER_LABELS["areas"],
+        style_function=lambda f: {"color": f["properties"]["color"], "fillColor": f["properties"]["color"],
+                                  "weight": style.AREA_LINE_WIDTH, "fillOpacity": style.AREA_FILL_OPACITY,
+                                  "className": "cm-area"},
+        tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+        popup=folium.GeoJsonPopup(["popup"], labels=False, max_width=360),
+    ).add_to(fmap)
+
+
+def _flows(fmap: folium.Map, flows) -> None:
+    group = folium.FeatureGroup(name=style.LAYER_LABELS["flows"]).add_to(fmap)
+    data = flows.assign(
+        tip=flows["label"].map(_esc),
+        popup=[f"<b>{_esc(r.label)}</b>" + _rows([("Kind", r.kind), ("From", r.origin or r.origin_admin2),
+                                                  ("To", r.destination or r.destination_admin2),
+                                                  ("Count", "" if pd.isna(r.count) else f"{int(r.count):,} {r.unit}"),
+                                                  ("Period", " to ".join(d for d in (r.start_date, r.end_date) if d)),
+                                                  ("Document", r.title),
+                                                  ("Confidence", f"{r.confidence:.2f}")])
+               + _sentence(r.notes) for r in flows.itertuples()],
+    )[["flow_id", "color", "width", "dash", "tip", "popup", "geometry"]]
+    folium.GeoJson(
+        data, name=style.LAYER_LABELS["flows"],
+        style_function=lambda f: {"color": f["properties"]["color"], "weight": f["properties"]["width"],
+                                  "dashArray": f["properties"]["dash"] or None, "opacity": 0.85,
+                                  "className": "cm-flow"},
+        tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+        popup=folium.GeoJsonPopup(["popup"], labels=False, max_width=360),
+    ).add_to(group)
+    heads = layers_mod.arrowheads(flows)
+    folium.GeoJson(heads, style_function=lambda f: {"color": f["properties"]["color"],
+                                                    "fillColor": f["properties"]["color"], "weight": 1,
+                                                    "fillOpacity": 0.95, "className": "cm-flow-head"},
+                   interactive=False, control=False).add_to(group)
+
+
+def _points(fmap: folium.Map, points, key: str) -> None:
+    css = "cm-site" if key == "sites" else "cm-event"
+    data = points.assign(
+        tip=[f"<b>{_esc(r.event_type)}</b><br>{_esc(r.location)} {_esc(r.event_date)}"
+             + ("" if pd.isna(r.fatalities) else f"<br>{int(r.fatalities):,} killed")
+             for r in points.itertuples()],
+        popup=[f"<b>{_esc(r.sub_event_type or r.event_type)}</b>"
+               + _rows([("Date", r.event_date), ("Place", r.location),
+                        ("District", ", ".join(v for v in (r.admin2, r.admin1) if v)),
+                        ("Fatalities", "" if pd.isna(r.fatalities) else f"{int(r.fatalities):,}"),
+                        ("Actors", " vs ".join(v for v in (r.actor1, r.actor2) if v)),
+                        ("Precision", r.geo_precision), ("Document", r.title),
+                        ("Confidence", f"{r.confidence:.2f}")])
+               + _sentence(r.notes) for r in points.itertuples()],
+    )[["event_id", "color", "radius", "tip", "popup", "geometry"]]
+    parent = fmap
+    if len(points) > CLUSTER_ABOVE:
+        parent = plugins.MarkerCluster(name=style.LAYER_LABELS[key],
+                                       options={"disableClusteringAtZoom": 10}).add_to(fmap)
+    folium.GeoJson(
+        data, name=style.LAYER_LABELS[key], control=parent is fmap,
+        marker=folium.CircleMarker(radius=6, weight=1, fill=True),
+        style_function=lambda f: {"radius": f["properties"]["radius"], "color": "#222",
+                                  "weight": 1, "fillColor": f["properties"]["color"], "fillOpacity": 0.85,
+                                  "className": css},
+        tooltip=folium.GeoJsonTooltip(["tip"], labels=False),
+        popup=folium.GeoJsonPopup(["popup"], labels=False, max_width=380),
+    ).add_to(parent)
+
+
+def _legend_sections(layers: Layers, shown: set[str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Legend sections: (title, [(colour, shape, label)]); shape is dot, box or line."""
+    sections = []
+    if layers.aggregated and {"heat", "choropleth"} & shown:
+        n = len(layers.sites) + len(layers.events)
+        sections.append((f"{n:,} events: shown as heat map and districts; filter to see each site", []))
+    if "choropleth" in shown:
+        _, caption, cmap = _choropleth_scale(layers.choropleth)
+        if cmap is not None:
+            bins = list(zip(cmap.index[:-1], cmap.index[1:]))
+            sections.append((caption, [(cmap(lo), "box", f"{lo:g} to {hi:g}") for lo, hi in bins]))
+    for key in ("sites", "events"):
+        frame = getattr(layers, key)
+        if key in shown and len(frame):
+            types = sorted(frame["event_type"].unique())
+            sections.append((style.LAYER_LABELS[key] + " (size: fatalities)",
+                             [(style.event_color(t), "dot", t) for t in types]))
+    if "areas" in shown and len(layers.areas):
+        kinds = sorted(layers.areas["kind"].unique())
+        sections.append((style.LAYER_LABELS["areas"], [(style.area_color(k), "box", k) for k in kinds]))
+    if "flows" in shown and len(layers.flows):
+        kinds = sorted(layers.flows["kind"].unique())
+        items = [(style.flow_color(k), "line", k) for k in kinds]
+        if layers.flows["dash"].ne("").any():
+            items.append(("#555", "dash", "speculative"))
+        if layers.flows["open_end"].ne("").any():
+            items.append(("#555", "line", f"short arrow: other end not reported ({style.STUB_KM:.0f} km)"))
+        sections.append((style.LAYER_LABELS["flows"] + " (width: count)", items))
+    return sections
+
+
+class _Legend(MacroElement):
+    """A fixed legend box (bottom right) with escaped labels."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div class="cm-legend" style="position: fixed; bottom: 28px; right: 12px; z-index: 9999;
+             background: rgba(255,255,255,0.92); padding: 6px 10px; border: 1px solid #bbb;
+             border-radius: 4px; font: 12px sans-serif; max-width: 280px;">{{ this.body }}</div>
+        {% endmacro %}
+    """)
+
+    def __init__(self, sections: list) -> None:
+        super().__init__()
+        self._name = "Legend"
+        parts = []
+        for title, items in sections:
+            parts.append(f"<div style='font-weight:bold;margin-top:4px'>{_esc(title)}</div>")
+            for color, shape, label in items:
+                swatch = {
+                    "dot": f"border-radius:50%;width:10px;height:10px;background:{color}",
+                    "box": f"width:12px;height:10px;background:{color};opacity:0.6;border:1px solid {color}",
+                    "line": f"width:16px;height:0;border-top:3px solid {color}",
+                    "dash": f"width:16px;height:0;border-top:3px dashed {color}",
+                }[shape]
+                parts.append(f"<div><span style='display:inline-block;margin-right:6px;"
+                             f"vertical-align:middle;{swatch}'></span>{_esc(label)}</div>")
+        self.body = "".join(parts) or "<i>Nothing to show</i>"
+
+
+def _frame(fmap: folium.Map, layers: Layers, filters: Filters) -> None:
+    if filters.lat is not None and filters.lon is not None:
+        fmap.location = [filters.lat, filters.lon]
+        fmap.options["zoom"] = filters.zoom or DEFAULT_VIEW[2]
+        return
+    bounds = layers.bounds()
+    if bounds is not None:
+        minx, miny, maxx, maxy = bounds
+        pad = 0.5
+        fmap.fit_bounds([[miny - pad, minx - pad], [maxy + pad, maxx + pad]], max_zoom=9)
