@@ -313,6 +313,10 @@ class _Transaction:
 
 def _create(path: Path) -> None:
     """Create an empty store at ``path`` atomically (another process may be creating it too)."""
+    blocked = next((p for p in path.parents if p.exists()), None)
+    if blocked is not None and not blocked.is_dir():
+        raise StoreError(f"cannot create store {path}: {blocked} is a file, not a folder "
+                         "(set CONFLICTMAP_STORE to a writable file)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".gpkg", prefix=".creating-", dir=path.parent)
