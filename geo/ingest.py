@@ -47,7 +47,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import boundaries, gazetteer, schema
+from geo import boundaries, gazetteer, schema, settings
 
 #: Kinds of file ``read`` understands.
 KINDS = ("acled", "ucdp", "csv", "flows", "areas")
@@ -254,7 +254,8 @@ def read(path: str | Path, kind: str | None = None, columns: dict[str, str] | No
     country : str, optional
         ISO 3166-1 alpha-2 code: place names resolve to places in this
         country first (spelling variants are tried there too), elsewhere
-        only when the country has no place of that name.
+        only when the country has no place of that name.  Default
+        ``settings.FOCUS_COUNTRIES``.
     encoding : str
         Text encoding of a CSV (default UTF-8; a byte-order mark is skipped).
     layer : str, optional
@@ -755,20 +756,22 @@ def _resolve(names: pd.Series, report: _Report, column: str,
              country: str | None) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Coordinates of place names through the offline gazetteer; unknown names reported.
 
-    Each distinct name is looked up once.  Entries in ``country`` come first
-    (and only there are spelling variants tried); among the rest the most
-    populous place wins, administrative units after places.
+    Each distinct name is looked up once.  Exact names in ``country`` (by
+    default ``settings.FOCUS_COUNTRIES``, in order) come first, then spelling
+    variants there, then exact names anywhere; among the entries left the
+    most populous place wins, administrative units after places.
     """
     names = names.astype(str).str.strip()
     gaz = gazetteer.load()
-    code = country.upper() if country else None
+    codes = [country.upper()] if country else list(settings.FOCUS_COUNTRIES)
+    country_of = gaz.places["country_code"].to_numpy()
     found = {}
     for name in names[names != ""].unique():
-        rows = list(gaz.lookup(name))
-        if code:
-            home = [r for r in rows if gaz.places.at[r, "country_code"] == code]
-            rows = home or [r for r in gaz.lookup_variant(name)
-                            if gaz.places.at[r, "country_code"] == code] or rows
+        exact = list(gaz.lookup(name))
+        variants = list(gaz.lookup_variant(name))
+        rows = next((chosen for chosen in (
+            [r for r in pool if country_of[r] == code] for pool in (exact, variants) for code in codes)
+            if chosen), exact)
         if rows:
             cand = gaz.places.iloc[rows]
             best = cand.assign(_unit=cand["level"].notna()).sort_values(

@@ -51,3 +51,7 @@ MAP_POINTS_MAX = int(os.environ.get("CONFLICTMAP_MAP_POINTS_MAX", "3000"))
 #: names that a text does not tie to any country (event records, short notes).
 FOCUS_COUNTRIES = tuple(c.strip().upper() for c in os.environ.get(
     "CONFLICTMAP_FOCUS_COUNTRIES", "PK,AF").split(",") if c.strip())
+
+#: ``dask.distributed`` scheduler for large aggregations (``geo.scale``), e.g.
+#: ``tcp://10.0.0.5:8786``; empty: a local cluster started for each run.
+DASK_ADDRESS = os.environ.get("CONFLICTMAP_DASK_ADDRESS") or None
