@@ -10,6 +10,7 @@ so that a GeoPackage written here opens unchanged in QGIS.
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 #: Version of this schema, recorded in the store; bump on incompatible change.
@@ -157,7 +158,12 @@ def empty(layer: str) -> gpd.GeoDataFrame | pd.DataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
 
 
-_MISSING = {"str": "", "bool": False, "int64": 0, "float64": float("nan"), "Int64": None}
+def _missing(dtype: str, n: int):
+    if dtype == "str":
+        return pd.array([""] * n, dtype="str")
+    if dtype == "Int64":
+        return pd.array([pd.NA] * n, dtype="Int64")
+    return np.zeros(n, dtype=dtype) if dtype in ("bool", "int64") else np.full(n, np.nan)
 
 
 def conform(frame: pd.DataFrame, layer: str) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -166,11 +172,16 @@ def conform(frame: pd.DataFrame, layer: str) -> gpd.GeoDataFrame | pd.DataFrame:
     Extra columns are dropped; the geometry column is kept for spatial layers.
     """
     columns, geom_type = LAYERS[layer]
-    out = pd.DataFrame(index=frame.index)
+    n = len(frame)
+    data = {}
     for col, dtype in columns.items():
-        values = frame[col] if col in frame.columns else pd.Series(
-            _MISSING.get(dtype), index=frame.index, dtype=object)
-        out[col] = values.fillna("").astype(str) if dtype == "str" else values.astype(dtype)
+        if col in frame.columns:
+            values = frame[col]
+            data[col] = (values.fillna("").astype(str) if dtype == "str" else values.astype(dtype)).array
+        else:
+            data[col] = _missing(dtype, n)
+    # One constructor call: inserting column by column costs far more on small frames.
+    out = pd.DataFrame(data, index=frame.index)
     if geom_type is None:
         return out
     geometry = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else gpd.GeoSeries(
