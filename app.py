@@ -1,30 +1,52 @@
-"""conflictmap dashboard entry point: ``streamlit run app.py``.
+"""conflictmap dashboard, overview page: ``streamlit run app.py``.
 
-Shows Pakistan's provinces and districts from the shipped boundaries on an
-interactive map (the overview page grows on this).
+Everything in the store on one map (attack sites, other events, operation
+areas, displacement flows), headline figures, a timeline and a filterable
+table.  Clicking a marker or a district filters the table and shows the
+source sentence.  The views in ``pages/`` show one layer each in more depth.
 """
 from __future__ import annotations
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import boundaries
+from geo import layers, maps
+from ui import view
 
-st.set_page_config(page_title="conflictmap", layout="wide")
-st.title("conflictmap")
-st.caption("Text in, maps out: places, attacks, operations and displacement from news text.")
+DEFAULT_LAYERS = ("choropleth", "areas", "flows", "events", "sites")
 
-provinces = boundaries.load("admin1_2014", simplified=True)
-districts = boundaries.load("admin2", simplified=True)
+store = view.start("conflictmap", "Text in, maps out: attacks, operations and displacement from news text.")
+if store.is_empty():
+    view.empty_store(store)
+    st.stop()
+filters = view.sidebar(store, DEFAULT_LAYERS)
+data = layers.build(store, filters)
+view.share_link(filters, DEFAULT_LAYERS)
+view.headline(data)
+if view.nothing_matches(data):
+    st.stop()
 
-fmap = folium.Map(location=[30.0, 69.5], zoom_start=5, tiles=None)
-folium.GeoJson(districts[["name", "admin1", "geometry"]], name="Districts (2023)",
-               style_function=lambda _: {"color": "#777", "weight": 0.6, "fillOpacity": 0.05},
-               tooltip=folium.GeoJsonTooltip(["name", "admin1"], aliases=["District", "Province"])).add_to(fmap)
-folium.GeoJson(provinces[["name", "geometry"]], name="Provinces (2014, with FATA)",
-               style_function=lambda _: {"color": "#222", "weight": 1.6, "fill": False}).add_to(fmap)
-folium.LayerControl().add_to(fmap)
-st_folium(fmap, height=620, use_container_width=True, returned_objects=[])
-st.caption(f"{len(districts)} districts, {len(provinces)} provinces. Boundaries © OpenStreetMap "
-           "contributors (ODbL); countries: Natural Earth.")
+out = view.show_map(maps.make_map(data, filters), filters, key="overview_map")
+view.download(data, filters)
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader("Timeline")
+    period = st.radio("Events per", ["week", "month"], index=1, horizontal=True, key="timeline_period")
+    counts = layers.timeline(data, period)
+    if counts.empty:
+        st.caption("No dated event.")
+    else:
+        st.bar_chart(counts, x_label=period.capitalize(), y_label="Events")
+with right:
+    st.subheader("Events")
+    table = layers.event_table(data)
+    selection = view.clicked(out)
+    if selection:
+        kind, value = selection
+        column = "event_id" if kind == "event" else "admin2"
+        table = table[table[column] == value]
+        st.caption(f"Showing the {'event' if kind == 'event' else 'events in ' + value} clicked on the map.")
+        for sentence in table["notes"].head(3):
+            st.text(sentence)   # plain text: a document's markup is shown, never rendered
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"notes": st.column_config.TextColumn("source sentence", width="large")})

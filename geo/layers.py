@@ -257,6 +257,73 @@ def timeline(layers: Layers, freq: str = "month") -> pd.DataFrame:
     return counts.asfreq(rule, fill_value=0)
 
 
+def events_in_areas(layers: Layers) -> pd.DataFrame:
+    """Events that fall inside each operation area (point in polygon).
+
+    Returns
+    -------
+    DataFrame
+        ``area``, ``period`` and the event's ``event_date``, ``event_type``,
+        ``location``, ``fatalities`` and ``event_id``; one row per (area, event).
+    """
+    columns = ["area", "period", "event_date", "event_type", "location", "fatalities", "event_id"]
+    points = layers.points
+    if layers.areas.empty or points.empty:
+        return pd.DataFrame(columns=columns)
+    joined = gpd.sjoin(points, layers.areas[["label", "period", "geometry"]], predicate="within")
+    return pd.DataFrame(joined.rename(columns={"label": "area"})[columns]).sort_values(
+        ["area", "event_date"], ignore_index=True)
+
+
+def before_after(layers: Layers) -> pd.DataFrame:
+    """Events per district before and after each operation began.
+
+    For every dated area, the districts it covers (more than 5 % of their
+    area) with the events there before ``start_date`` and from it on (up to
+    ``end_date`` when the operation ended).
+
+    Returns
+    -------
+    DataFrame
+        ``area``, ``start_date``, ``district``, ``before``, ``after`` (events).
+    """
+    columns = ["area", "start_date", "district", "before", "after"]
+    points, rows = layers.points, []
+    for area in layers.areas[layers.areas["start_date"] != ""].itertuples():
+        for district in _covered_districts(layers.choropleth, area.geometry):
+            here = points[points["admin2"] == district]
+            dates = here["event_date"][here["event_date"] != ""]
+            after = dates >= area.start_date
+            if area.end_date:
+                after &= dates <= area.end_date
+            rows.append((area.label, area.start_date, district, int((dates < area.start_date).sum()),
+                         int(after.sum())))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def flow_totals(layers: Layers) -> pd.DataFrame:
+    """People (or families, fighters...) leaving and reaching each district.
+
+    An end the text does not name is the row ``"(not reported)"``, so totals
+    are never attributed to a guessed place.
+
+    Returns
+    -------
+    DataFrame
+        ``district``, ``unit``, ``outflow``, ``inflow``, ``net`` (inflow - outflow).
+    """
+    flows = layers.flows
+    counts = flows["count"].fillna(0).astype("int64")
+    out = pd.DataFrame({"district": flows["origin_admin2"].where(flows["origin_admin2"] != "", "(not reported)"),
+                        "unit": flows["unit"], "outflow": counts, "inflow": 0})
+    into = pd.DataFrame({"district": flows["destination_admin2"].where(flows["destination_admin2"] != "",
+                                                                        "(not reported)"),
+                         "unit": flows["unit"], "outflow": 0, "inflow": counts})
+    totals = pd.concat([out, into]).groupby(["district", "unit"], as_index=False)[["outflow", "inflow"]].sum()
+    totals["net"] = totals["inflow"] - totals["outflow"]
+    return totals.sort_values(["outflow", "inflow"], ascending=False, ignore_index=True)
+
+
 def arrowheads(flows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A triangle at the head of each flow line, for maps and images alike.
 
@@ -481,19 +548,24 @@ def _choropleth(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry="geometry", crs=settings.CRS)
 
 
+def _covered_districts(districts: gpd.GeoDataFrame, geometry, share: float = 0.05) -> list[str]:
+    """Names of the districts more than ``share`` of whose area ``geometry`` covers."""
+    if geometry is None or geometry.is_empty:
+        return []
+    projected = districts.geometry.to_crs(_EQUAL_AREA)
+    shape = gpd.GeoSeries([geometry], crs=settings.CRS).to_crs(_EQUAL_AREA).iloc[0]
+    covered = projected.intersection(shape).area / projected.area
+    return list(districts.loc[covered > share, "name"])
+
+
 def _headline(events, areas, flows, choropleth) -> Headline:
     fatalities = int(events["fatalities"].fillna(0).sum())
     displaced = flows[(flows["kind"] == "displacement") & (flows["unit"].isin(["people", ""]))]
     touched = set(choropleth.loc[choropleth["events"] > 0, "name"])
     touched |= set(flows["origin_admin2"]) | set(flows["destination_admin2"])
     if len(areas):
-        # touching a boundary is not being affected: a district counts when the
-        # area covers a share of it
-        districts = choropleth.geometry.to_crs(_EQUAL_AREA)
-        covered = districts.intersection(areas.geometry.to_crs(_EQUAL_AREA).union_all()).area \
-            / districts.area
-        hit = covered > 0.05
-        touched |= set(choropleth.loc[hit, "name"])
+        # touching a boundary is not being affected: the area must cover a share of it
+        touched |= set(_covered_districts(choropleth, areas.union_all()))
     touched.discard("")
     dates = pd.concat([events["event_date"], areas["start_date"], areas["end_date"],
                        flows["start_date"], flows["end_date"]])

@@ -1,0 +1,40 @@
+"""Attack sites: markers sized by fatalities and coloured by event type, clustered when
+dense, with a heat-map toggle; popups give date, fatalities, actors, the source
+sentence and the document title."""
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from geo import layers, maps
+from ui import view
+
+DEFAULT_LAYERS = ("sites",)
+
+store = view.start("Attack sites", "Where attacks happened: size shows fatalities, colour the event type.")
+if store.is_empty():
+    view.empty_store(store)
+    st.stop()
+filters = view.sidebar(store, DEFAULT_LAYERS)
+heat = st.toggle("Heat map", value="heat" in filters.layers, key="heat_toggle",
+                 help="Density of events instead of one marker each")
+shown = tuple(k for k in filters.layers if k not in ("heat", "sites")) + (("heat",) if heat else ("sites",))
+filters = dataclasses.replace(filters, layers=shown)
+data = layers.build(store, filters)
+view.share_link(filters, DEFAULT_LAYERS)
+if view.nothing_matches(data):
+    st.stop()
+if data.sites.empty:
+    st.info("No attack site matches these filters (other events, areas or flows may: see the Overview).")
+st.caption(f"{len(data.sites):,} attack sites, {int(data.sites['fatalities'].fillna(0).sum()):,} people killed.")
+out = view.show_map(maps.make_map(data, filters), filters, key="sites_map")
+view.download(data, filters)
+table = layers.event_table(data)
+table = table[table["event_type"].isin(data.sites["event_type"].unique())]
+selection = view.clicked(out)
+if selection and selection[0] == "event":
+    table = table[table["event_id"] == selection[1]]
+    for sentence in table["notes"]:
+        st.text(sentence)
+st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,36 @@
+"""Operation areas: polygons per military operation or strike zone with their period
+and forces, the events inside them, and events per district before and after each
+operation began."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import layers, maps
+from ui import view
+
+DEFAULT_LAYERS = ("areas", "sites", "events")
+
+store = view.start("Operation areas", "Military operations and strike zones, with what happened inside them.")
+if store.is_empty():
+    view.empty_store(store)
+    st.stop()
+filters = view.sidebar(store, DEFAULT_LAYERS)
+data = layers.build(store, filters)
+view.share_link(filters, DEFAULT_LAYERS)
+if view.nothing_matches(data):
+    st.stop()
+if data.areas.empty:
+    st.info("No operation area matches these filters.")
+view.show_map(maps.make_map(data, filters), filters, key="areas_map")
+view.download(data, filters)
+
+st.subheader("Operations")
+st.dataframe(pd.DataFrame(data.areas[["label", "kind", "period", "forces", "troops", "outcomes", "admin_units",
+                                      "confidence", "title", "notes"]]),
+             hide_index=True, width="stretch")
+st.subheader("Events inside the areas")
+inside = layers.events_in_areas(data)
+st.dataframe(inside, hide_index=True, width="stretch") if len(inside) else st.caption("None.")
+st.subheader("Events per district, before and after each operation began")
+st.dataframe(layers.before_after(data), hide_index=True, width="stretch")

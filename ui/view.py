@@ -1,0 +1,219 @@
+"""What every map page shares: opening the store, the filters sidebar kept in the URL,
+the map with its recorded view, the share link, and the empty states.
+
+The URL (``st.query_params``) is the view: ``Filters.from_query_params`` reads
+it when a page opens, the sidebar widgets start from it, and every change is
+written back with ``Filters.to_query_params``, so the "Share this view" link
+reproduces filters, layers, centre and zoom.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings, style
+from geo.layers import BASEMAPS, LAYER_KEYS, FilterError, Filters, Layers
+from geo.store import Store, StoreError, ensure_seeded
+from ui.gate import require_password
+
+_BASEMAP_LABELS = {"boundaries": "Boundaries (offline)", "osm": "OpenStreetMap", "carto": "CARTO light",
+                   "satellite": "Satellite (Esri)"}
+
+
+def start(title: str, caption: str = "") -> Store:
+    """Page header, password gate and the store (a clear message and stop when it cannot open)."""
+    st.set_page_config(page_title=f"{title} · conflictmap", layout="wide")
+    require_password()
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    try:
+        return Store()
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def sidebar(store: Store, default_layers: tuple[str, ...]) -> Filters:
+    """The filters sidebar, started from the URL and written back to it.
+
+    Parameters
+    ----------
+    default_layers : tuple of str
+        Layers this page shows when the URL names none.
+    """
+    url = _url_filters(default_layers)
+    options = _options(str(store.path), _mtime(store.path))
+    sb = st.sidebar
+    sb.header("Filters")
+    first, last = options["dates"]
+    date_from = sb.date_input("From", value=url.date_from, min_value=dt.date(1900, 1, 1),
+                              max_value=dt.date(2100, 12, 31), key="f_from",
+                              help=f"Earliest date in the store: {first or 'none'}")
+    date_to = sb.date_input("To", value=url.date_to, min_value=dt.date(1900, 1, 1),
+                            max_value=dt.date(2100, 12, 31), key="f_to",
+                            help=f"Latest date in the store: {last or 'none'}")
+    picks = {}
+    for name, label in (("event_types", "Event types"), ("actors", "Actors"), ("admin1", "Provinces"),
+                        ("admin2", "Districts")):
+        chosen = getattr(url, name)
+        picks[name] = tuple(sb.multiselect(label, _union(options[name], chosen), default=list(chosen),
+                                           key=f"f_{name}"))
+    titles = options["documents"]
+    doc_ids = sb.multiselect("Documents", _union(list(titles), url.doc_ids), default=list(url.doc_ids),
+                             format_func=lambda d: titles.get(d) or d, key="f_docs")
+    min_conf = sb.slider("Minimum confidence", 0.0, 1.0, float(url.min_confidence), 0.05, key="f_conf")
+    sb.header("Map")
+    shown = sb.multiselect("Layers", list(LAYER_KEYS), default=list(url.layers),
+                           format_func=style.LAYER_LABELS.get, key="f_layers")
+    basemap = sb.selectbox("Basemap", list(BASEMAPS), index=BASEMAPS.index(url.basemap),
+                           format_func=_BASEMAP_LABELS.get, key="f_basemap",
+                           help="Web tiles need a network; the boundaries work offline.")
+    filters = Filters(date_from=date_from, date_to=date_to, doc_ids=tuple(doc_ids),
+                      min_confidence=round(float(min_conf), 2), layers=tuple(shown), basemap=basemap,
+                      lat=url.lat, lon=url.lon, zoom=url.zoom, **picks)
+    _write_url(filters, default_layers)
+    return filters
+
+
+def show_map(fmap, filters: Filters, key: str, height: int = 560) -> dict:
+    """Draw ``fmap`` and record where the user moved it (centre and zoom go to the URL).
+
+    Returns
+    -------
+    dict
+        streamlit-folium's output (``last_active_drawing`` is the feature
+        clicked, ``all_drawings`` the shapes drawn).
+    """
+    center = [filters.lat, filters.lon] if filters.lat is not None and filters.lon is not None else None
+    out = st_folium(fmap, key=key, height=height, use_container_width=True, center=center,
+                    zoom=filters.zoom, returned_objects=["center", "zoom", "last_active_drawing",
+                                                         "all_drawings"]) or {}
+    view = (out.get("center") or {}, out.get("zoom"))
+    fitted = st.session_state.setdefault(f"_fitted_{key}", view)
+    if view[0] and view != fitted:
+        moved = filters.with_view(view[0].get("lat"), view[0].get("lng"), view[1])
+        st.query_params.update(moved.to_query_params())
+    return out
+
+
+def clicked(out: dict) -> tuple[str, str] | None:
+    """What the user clicked on the map: ``("event", event_id)``, ``("district", name)`` or None."""
+    feature = out.get("last_active_drawing") or {}
+    props = feature.get("properties") or {}
+    if props.get("event_id"):
+        return "event", str(props["event_id"])
+    if props.get("name") and "admin1" in props:
+        return "district", str(props["name"])
+    return None
+
+
+def share_link(filters: Filters, default_layers: tuple[str, ...]) -> None:
+    """The "Share this view" control: the URL that reproduces this page's view."""
+    params = _params(filters, default_layers)
+    base = (st.context.url or "").split("?")[0] if hasattr(st, "context") else ""
+    link = f"{base}?{urlencode(params)}" if params else base
+    with st.sidebar.expander("Share this view", expanded=False):
+        st.caption("Filters, layers, centre and zoom: opening this link shows the same view.")
+        st.code(link or "?" + urlencode(params), language=None)
+
+
+def empty_store(store: Store) -> None:
+    """Explain how to add the first text; offer the shipped sample when writing is allowed."""
+    st.info("The store is empty. Add a first text on the **Add text** page (paste or upload a news "
+            "article), import a table on **Import data**, or from a terminal run "
+            "`python -m geo ingest data/articles/`. Records then appear on every map.")
+    if not settings.READONLY and st.button("Load the sample article (Peshawar school attack, 2014)"):
+        with st.spinner("Reading the sample article..."):
+            ensure_seeded(store, settings.DATA_DIR / "articles")
+        _options.clear()
+        st.rerun()
+
+
+def nothing_matches(layers: Layers) -> bool:
+    """Say so when the filters keep nothing; True when they do."""
+    if layers.is_empty():
+        st.warning("No record matches these filters. Widen the dates, clear a selection or lower "
+                   "the minimum confidence in the sidebar.")
+        return True
+    return False
+
+
+def download(layers: Layers, filters: Filters) -> None:
+    """The export controls of ``ui.download``, when that module is installed."""
+    if importlib.util.find_spec("ui.download") is not None:
+        from ui.download import download_controls
+
+        download_controls(layers, filters)
+
+
+def headline(layers: Layers) -> None:
+    """Headline figures with their units."""
+    h = layers.headline
+    cols = st.columns(5)
+    cols[0].metric("Events", f"{h.events:,}")
+    cols[1].metric("Fatalities (people)", f"{h.fatalities:,}")
+    cols[2].metric("People displaced", f"{h.displaced:,}")
+    cols[3].metric("Districts affected", f"{h.districts:,}")
+    span = f"{h.date_from} to {h.date_to}" if h.date_from else "undated"
+    cols[4].metric("Date span", span if h.date_from != h.date_to else h.date_from)
+
+
+# -- private --------------------------------------------------------------------------------
+def _url_filters(default_layers: tuple[str, ...]) -> Filters:
+    params = st.query_params.to_dict()
+    try:
+        filters = Filters.from_query_params(params)
+    except FilterError as exc:
+        st.warning(f"{exc}. Showing the default view instead.")
+        return Filters(layers=default_layers)
+    return filters if "layers" in params else replace(filters, layers=default_layers)
+
+
+def _write_url(filters: Filters, default_layers: tuple[str, ...]) -> None:
+    params = _params(filters, default_layers)
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+
+
+def _params(filters: Filters, default_layers: tuple[str, ...]) -> dict[str, str]:
+    params = filters.to_query_params()
+    if filters.layers == default_layers:
+        params.pop("layers", None)
+    elif "layers" not in params:
+        params["layers"] = "|".join(filters.layers)   # the page default differs from Filters'
+    return params
+
+
+def _union(values: list[str], extra: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys([*values, *extra]))
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _options(path: str, mtime: float) -> dict:
+    """Values to pick from in the sidebar (cached until the store file changes)."""
+    store = Store(path)
+    events, areas = store.read("events"), store.read("areas")
+    docs = store.documents()
+    dates = pd.concat([events["event_date"], areas["start_date"]])
+    dates = dates[dates.str.match(r"^\d{4}-\d{2}-\d{2}$")]
+    actors = pd.concat([events["actor1"], events["actor2"]])
+    return {
+        "event_types": sorted(v for v in events["event_type"].unique() if v),
+        "actors": sorted(v for v in actors.unique() if v),
+        "admin1": sorted(v for v in events["admin1"].unique() if v),
+        "admin2": sorted(v for v in events["admin2"].unique() if v),
+        "documents": dict(zip(docs["doc_id"], docs["title"])),
+        "dates": (dates.min() if len(dates) else "", dates.max() if len(dates) else ""),
+    }
