@@ -268,17 +268,21 @@ def export(store: Store, fmt: str, out=None, **filters) -> str | None:
     """
     if fmt not in ("geojson", "csv"):
         raise ValueError(f"unknown export format {fmt!r}; expected 'geojson' or 'csv'")
-    events = store.read("events", **filters)
-    events = events.assign(
-        year=events["event_date"].str[:4],
-        time_precision=events["date_precision"].map(_TIME_PRECISION).astype("Int64"),
-    ).rename(columns=_ACLED_NAMES)
+    events = acled_columns(store.read("events", **filters))
     text = events.to_json(na="null", drop_id=True) if fmt == "geojson" else \
         events.drop(columns="geometry").to_csv(index=False)
     if out is None:
         return text
     Path(out).write_text(text, encoding="utf-8")
     return None
+
+
+def acled_columns(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Events (schema columns) with ACLED's names, ``year`` and ``time_precision`` added."""
+    return events.assign(
+        year=events["event_date"].str[:4],
+        time_precision=events["date_precision"].map(_TIME_PRECISION).astype("Int64"),
+    ).rename(columns=_ACLED_NAMES)
 
 
 # -- private --------------------------------------------------------------------------------
