@@ -74,6 +74,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--store", help="GeoPackage store (default: CONFLICTMAP_STORE)")
     p.set_defaults(func=_cmd_import)
 
+    p = sub.add_parser("export", help="export a view as a map image, report, HTML map or data file")
+    p.add_argument("--format", required=True, choices=("png", "svg", "pdf", "report", "html", "geojson", "csv"))
+    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--page", default="a4-landscape", choices=("a4-landscape", "a4-portrait", "slide"))
+    p.add_argument("--dpi", type=int, default=200, help="PNG resolution, dots per inch (default 200)")
+    p.add_argument("--title", help="map title (default: names the country)")
+    p.add_argument("--store", help="GeoPackage store (default: CONFLICTMAP_STORE)")
+    # the dashboard URL's query parameters, one option each (lists joined with "|")
+    for key, what in (("from", "first date, YYYY-MM-DD"), ("to", "last date, YYYY-MM-DD"),
+                      ("type", "event types"), ("actor", "actors"), ("admin1", "provinces"),
+                      ("admin2", "districts"), ("doc", "document ids"), ("conf", "minimum confidence 0..1"),
+                      ("layers", "layers shown: choropleth|heat|areas|flows|events|sites"),
+                      ("lat", "map centre, degrees north"), ("lon", "map centre, degrees east"),
+                      ("zoom", "map zoom level 1..18")):
+        p.add_argument(f"--{key}", dest=f"query_{key}", metavar="VALUE", help=what)
+    p.set_defaults(func=_cmd_export)
+
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
@@ -196,6 +213,16 @@ def _cmd_events(args: argparse.Namespace) -> int:
     text = store.export(store.Store(args.store), args.format, args.out)
     if text is not None:
         sys.stdout.write(text)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geo import export, store
+
+    query = {k[len("query_"):]: v for k, v in vars(args).items() if k.startswith("query_") and v is not None}
+    export.export_store_view(store.Store(args.store), query, args.format, args.out, page=args.page,
+                             dpi=args.dpi, title=args.title)
+    print(f"wrote {args.out}")
     return 0
 
 

@@ -25,6 +25,7 @@ import io
 import os
 import textwrap
 from pathlib import Path
+from typing import Mapping
 
 import geopandas as gpd
 import matplotlib
@@ -32,9 +33,10 @@ import pandas as pd
 import shapely
 from matplotlib.backends.backend_pdf import PdfPages
 
+from geo import layers as layers_mod
 from geo import render, schema, settings
-from geo.layers import Layers
-from geo.store import acled_columns
+from geo.layers import Filters, Layers
+from geo.store import Store, acled_columns
 
 #: Format -> (file suffix, MIME type).
 FORMATS = {
@@ -113,6 +115,24 @@ def export(layers: Layers, fmt: str, out: str | os.PathLike | None = None, *,
     return None
 
 
+def export_store_view(store: Store, query: Mapping[str, str], fmt: str, out: str | os.PathLike, *,
+                      page: str = "a4-landscape", dpi: int = 200, title: str | None = None) -> None:
+    """Export the view that the dashboard URL's ``query`` parameters describe (the command line's way).
+
+    Raises
+    ------
+    ValueError
+        Unknown format or a query value that cannot be read (``FilterError``).
+    OSError
+        ``out`` cannot be written.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    _check_writable(Path(out))
+    view = layers_mod.build(store, Filters.from_query_params(query))
+    export(view, fmt, out, page=page, dpi=dpi, documents=store.documents(), title=title)
+
+
 def records(layers: Layers) -> gpd.GeoDataFrame:
     """The events, operation areas and flows in view as one table, one row per record.
 
@@ -124,9 +144,9 @@ def records(layers: Layers) -> gpd.GeoDataFrame:
     """
     parts = []
     points = _points(layers)
-    if len(points):
-        events = acled_columns(schema.conform(points, "events"))
-        parts.append(events.assign(layer="event", source=points["title"]))
+    # the event columns always come first, even with no event in view
+    events = acled_columns(schema.conform(points, "events"))
+    parts.append(events.assign(layer="event", source=points["title"].astype(str)))
     if "areas" in layers.filters.layers and len(layers.areas):
         areas = schema.conform(layers.areas, "areas")
         parts.append(areas.assign(layer="area", source=layers.areas["title"]))
@@ -135,9 +155,8 @@ def records(layers: Layers) -> gpd.GeoDataFrame:
         flows = flows.set_geometry(gpd.GeoSeries([_flow_geometry(row) for row in flows.itertuples()],
                                                  index=flows.index, crs=settings.CRS))
         parts.append(flows.assign(layer="flow", source=layers.flows["title"]))
-    if not parts:
-        parts.append(acled_columns(schema.empty("events")).assign(layer="", source=""))
-    frame = pd.concat(parts, ignore_index=True)
+    frame = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    frame = frame.reindex(columns=list(dict.fromkeys(c for p in parts for c in p.columns)))
     front = ["layer"] + [c for c in frame.columns if c not in ("layer", "geometry")]
     return gpd.GeoDataFrame(frame[front + ["geometry"]], geometry="geometry", crs=settings.CRS)
 
