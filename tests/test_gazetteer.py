@@ -1,0 +1,75 @@
+"""The offline place index: spellings meet, abbreviations resolve, a user CSV is merged."""
+from __future__ import annotations
+
+import pytest
+
+from geo import gazetteer, settings
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return gazetteer.load()
+
+
+def _names(gaz, rows):
+    return {gaz.places.at[r, "name"] for r in rows}
+
+
+@pytest.mark.parametrize("spelling", ["Miranshah", "Miram Shah", "Miran Shah", "MIRAMSHAH"])
+def test_transliterations_of_miranshah_meet(gaz, spelling):
+    rows = gaz.lookup(spelling) or gaz.lookup_variant(spelling)
+    assert "Miran Shah" in _names(gaz, rows)
+
+
+def test_variant_spelling_found_through_skeleton(gaz):
+    assert not gaz.lookup("Pishawar")
+    assert "Peshawar" in _names(gaz, gaz.lookup_variant("Pishawar"))
+
+
+@pytest.mark.parametrize("alias", ["KPK", "NWFP", "Khyber-Pakhtunkhwa", "N.W.F.P."])
+def test_old_names_and_acronyms_of_khyber_pakhtunkhwa(gaz, alias):
+    assert "Khyber Pakhtunkhwa" in _names(gaz, gaz.lookup(alias))
+
+
+def test_fata_and_agency_forms(gaz):
+    assert "Federally Administered Tribal Areas" in _names(gaz, gaz.lookup("FATA"))
+    assert "North Waziristan" in _names(gaz, gaz.lookup("North Waziristan Agency"))
+    assert "North Waziristan" in _names(gaz, gaz.lookup("NWA"))
+
+
+def test_us_abbreviations_keep_their_dot(gaz):
+    assert "West Virginia" in _names(gaz, gaz.lookup("W. Va."))
+    assert gazetteer.key("Pa.") != gazetteer.key("Pa")
+
+
+def test_country_point_is_on_the_mainland(gaz):
+    rows = [r for r in gaz.lookup("United States") if gaz.places.at[r, "level"] == "ADM0"]
+    lat, lon = gaz.places.loc[rows[0], ["latitude", "longitude"]]
+    assert 30 < lat < 45 and -105 < lon < -85  # not Alaska, not the Pacific
+
+
+def test_common_words_are_flagged(gaz):
+    assert {"most", "mobile", "reading"} <= gaz.common
+    assert "peshawar" not in gaz.common
+
+
+@pytest.mark.slow
+def test_user_gazetteer_csv_is_merged_and_cache_rebuilt(tmp_path, monkeypatch):
+    csv = tmp_path / "places.csv"
+    csv.write_text("name,alternate_names,latitude,longitude,kind\n"
+                   "Mosaki,Mosakai;Musaki,32.95,70.05,village\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "USER_GAZETTEER", str(csv))
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+    gaz = gazetteer.load()
+    rows = gaz.lookup("Musaki")
+    assert _names(gaz, rows) == {"Mosaki"}
+    assert list((tmp_path / "cache").glob("gazetteer-*.pkl"))
+
+
+def test_user_gazetteer_with_missing_columns_is_refused(tmp_path, monkeypatch):
+    csv = tmp_path / "bad.csv"
+    csv.write_text("place,lat\nX,1\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "USER_GAZETTEER", str(csv))
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+    with pytest.raises(ValueError, match="lacks column"):
+        gazetteer._user(csv)

@@ -1,0 +1,112 @@
+"""The geoparser: places found and resolved as a reader would expect, bad input survives."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from geo import geoparse, settings
+
+ARTICLE = (settings.DATA_DIR / "articles" / "2014-12-16-pakistan-massacre-taliban-blowback.txt")
+
+
+def _km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
+
+
+def _first(places, surface):
+    hits = [p for p in places if p.surface.lower() == surface.lower()]
+    assert hits, f"{surface!r} not found in {[p.surface for p in places]}"
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def article_places():
+    return geoparse.parse(ARTICLE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("surface, lat, lon, admin2, km", [
+    ("Peshawar", 34.01, 71.58, "Peshawar", 15),
+    ("Islamabad", 33.69, 73.05, "Islamabad", 25),
+    ("Karachi", 24.86, 67.01, None, 25),
+    ("North Waziristan", 32.95, 69.95, "North Waziristan", 40),
+    ("Rawalpindi", 33.60, 73.07, "Rawalpindi", 15),
+    ("Afghanistan", 34.0, 66.0, None, 300),
+    ("Pakistan", 30.0, 70.0, None, 300),
+])
+def test_first_article_places(article_places, surface, lat, lon, admin2, km):
+    p = _first(article_places, surface)
+    assert _km(p.latitude, p.longitude, lat, lon) < km
+    if admin2:
+        assert p.admin2 == admin2
+    assert p.evidence
+
+
+def test_admin_unit_gets_polygon_and_province(article_places):
+    nw = _first(article_places, "North Waziristan")
+    assert nw.level == "ADM2" and nw.geometry.geom_type in ("Polygon", "MultiPolygon")
+    assert nw.admin1 == "Khyber Pakhtunkhwa" and nw.admin1_2014 == "Federally Administered Tribal Areas"
+
+
+def test_hyderabad_decided_by_context():
+    pk = _first(geoparse.parse("Police in Hyderabad, Sindh, arrested two men near Karachi."), "Hyderabad")
+    india = _first(geoparse.parse("Hyderabad, the capital of Telangana, lies in southern India."),
+                   "Hyderabad")
+    assert pk.country_code == "PK" and india.country_code == "IN"
+    assert "IN" in {c.country_code for c in pk.candidates}  # the runner-up is kept
+
+
+def test_common_words_and_people_are_not_places():
+    text = ("Most people were reading in March. Prime Minister Nawaz Sharif said the "
+            "University would reopen, and Mr. Obama agreed.")
+    assert [p.surface for p in geoparse.parse(text)] == []
+
+
+def test_common_word_place_with_its_state():
+    p = _first(geoparse.parse("The fire broke out in Reading, Pa., on Monday."), "Reading")
+    assert p.country_code == "US" and _km(p.latitude, p.longitude, 40.34, -75.93) < 30
+
+
+def test_all_caps_headline_and_possessive():
+    places = geoparse.parse("MILITANTS KILL 12 IN NORTH WAZIRISTAN\nPakistan's army said.")
+    assert {p.name for p in places} >= {"North Waziristan", "Pakistan"}
+    assert _first(places, "Pakistan").end - _first(places, "Pakistan").start == len("Pakistan")
+
+
+def test_agency_and_spelling_variants():
+    places = geoparse.parse("A drone struck a house near Miram Shah, in North Waziristan Agency, "
+                            "and another in KPK.")
+    assert _first(places, "Miram Shah").name == "Miran Shah"
+    assert _first(places, "North Waziristan Agency").admin2 == "North Waziristan"
+    assert _first(places, "KPK").name == "Khyber Pakhtunkhwa"
+
+
+def test_unknown_village_kept_unresolved():
+    places = geoparse.parse("Four died in Zqxwv village, North Waziristan.")
+    village = _first(places, "Zqxwv")
+    assert not village.resolved and village.evidence
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", b"\x00\xff\xfe\x89PNG\r\n\x1a\n", "¿Dónde está? 北京市"])
+def test_bad_input_gives_a_clear_result(text):
+    assert isinstance(geoparse.parse(text), list)
+
+
+def test_html_tags_are_not_places():
+    places = geoparse.parse('<div class="Paris" title="London"><b>Karachi</b> port</div>')
+    assert [p.surface for p in places] == ["Karachi"]
+    assert places[0].start == '<div class="Paris" title="London"><b>'.__len__()
+
+
+def test_non_text_is_refused_with_a_message():
+    with pytest.raises(TypeError, match="needs text"):
+        geoparse.parse(42)
+
+
+@pytest.mark.slow
+def test_twenty_megabytes_of_text():
+    text = ("Shelling near Peshawar went on. " * 16) + "\n"
+    places = geoparse.parse(text * (20_000_000 // len(text)))
+    assert places and all(p.name == "Peshawar" for p in places)
