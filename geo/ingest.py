@@ -64,6 +64,16 @@ FLOW_KINDS = ("displacement", "return", "relocation")
 #: File suffixes read as polygons (``areas``).
 AREA_SUFFIXES = (".geojson", ".json", ".gpkg")
 
+#: Store columns a file column can be mapped onto, per kind (``read``'s ``columns``).
+MAPPABLE = {
+    "csv": ("source_event_id", "event_date", "latitude", "longitude", "location", "event_type",
+            "sub_event_type", "actor1", "actor2", "fatalities", "geo_precision", "notes"),
+    "flows": ("source_event_id", "origin", "destination", "origin_latitude", "origin_longitude",
+              "destination_latitude", "destination_longitude", "count", "unit", "kind", "date",
+              "start_date", "end_date", "period", "notes"),
+    "areas": ("source_event_id", "name", "kind", "start_date", "end_date", "forces", "notes"),
+}
+
 # ACLED export column -> store column (the values are copied as they are).
 _ACLED_COPY = {"event_type": "event_type", "sub_event_type": "sub_event_type", "actor1": "actor1",
                "actor2": "actor2", "country": "admin0", "admin1": "admin1", "admin2": "admin2",
@@ -112,15 +122,6 @@ _ALIASES = {
     "period": ("period",),
     "name": ("name", "title", "operation"),
     "forces": ("forces", "actor", "actor1"),
-}
-# Columns ``guess_columns`` proposes, per kind.
-_GUESSED = {
-    "csv": ("source_event_id", "event_date", "latitude", "longitude", "location", "event_type",
-            "sub_event_type", "actor1", "actor2", "fatalities", "geo_precision", "notes"),
-    "flows": ("source_event_id", "origin", "destination", "origin_latitude", "origin_longitude",
-              "destination_latitude", "destination_longitude", "count", "unit", "kind", "date",
-              "start_date", "end_date", "period", "notes"),
-    "areas": ("source_event_id", "name", "kind", "start_date", "end_date", "forces", "notes"),
 }
 # Gazetteer level -> GEO_PRECISION of a place resolved by name.
 _LEVEL_PRECISION = {"ADM0": 4, "ADM1": 3, "DIVISION": 3, "ADM2": 2}
@@ -207,6 +208,24 @@ def detect(path: str | Path, encoding: str = "utf-8") -> str:
     return _detect_columns(header, path.name)
 
 
+def columns_of(path: str | Path, encoding: str = "utf-8", layer: str | None = None) -> list[str]:
+    """The column names of a CSV, or the attribute names of a GeoJSON/GeoPackage layer.
+
+    Raises
+    ------
+    IngestError
+        The file is empty or unreadable.
+    """
+    path = Path(path)
+    if path.suffix.lower() in AREA_SUFFIXES:
+        try:
+            info = pyogrio.read_info(path, layer=layer)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise IngestError(f"{path.name} is not a readable GeoJSON or GeoPackage: {exc}") from None
+        return [str(f) for f in info["fields"]]
+    return list(_read_csv(path, path.name, encoding, nrows=0).columns)
+
+
 def guess_columns(header, kind: str) -> dict[str, str]:
     """Propose a mapping store column -> file column from the file's header.
 
@@ -221,11 +240,11 @@ def guess_columns(header, kind: str) -> dict[str, str]:
     dict
         Only the store columns for which a header matched.
     """
-    if kind not in _GUESSED:
-        raise ValueError(f"no column mapping for kind {kind!r}; expected one of {sorted(_GUESSED)}")
+    if kind not in MAPPABLE:
+        raise ValueError(f"no column mapping for kind {kind!r}; expected one of {sorted(MAPPABLE)}")
     by_lower = {str(h).strip().lower(): h for h in header}
     mapping, used = {}, set()
-    for target in _GUESSED[kind]:
+    for target in MAPPABLE[kind]:
         for alias in _ALIASES[target]:
             if alias in by_lower and by_lower[alias] not in used:
                 mapping[target] = by_lower[alias]
@@ -243,7 +262,9 @@ def read(path: str | Path, kind: str | None = None, columns: dict[str, str] | No
     ----------
     path : str or Path
     kind : str, optional
-        One of ``KINDS``; detected from the suffix and header when not given.
+        One of ``KINDS``; when not given, detected from the suffix and header
+        (or, with ``columns``, ``flows`` if an origin or destination is
+        mapped, else ``csv``).
     columns : dict, optional
         For ``csv``, ``flows`` and ``areas``: store column -> file column
         (e.g. ``{"event_date": "Date", "location": "Town"}``); guessed from
@@ -287,18 +308,20 @@ def read(path: str | Path, kind: str | None = None, columns: dict[str, str] | No
         frame = _read_areas(path, label, layer)
     else:
         frame = _read_csv(path, label, encoding)
+        if kind is None and columns:
+            kind = "flows" if {"origin", "destination"} & columns.keys() else "csv"
         kind = kind or _detect_columns(frame.columns, label)
     if frame.empty:
         raise IngestError(f"{label} has a header but no rows")
     dataset = (source_dataset or kind).strip()
     if not dataset:
         raise IngestError("the source dataset name must not be empty")
-    if kind in _GUESSED:
+    if kind in MAPPABLE:
         columns = dict(columns) if columns else guess_columns(frame.columns, kind)
     report = _Report(label, frame.index, first_row=1 if kind == "areas" else 2)
     mapper = {"acled": _acled, "ucdp": _ucdp, "csv": _generic_events, "flows": _flows,
               "areas": _areas}[kind]
-    if kind in _GUESSED:
+    if kind in MAPPABLE:
         records = mapper(frame, report, dataset, columns, country)
     else:
         records = mapper(frame, report, dataset)
@@ -465,7 +488,7 @@ def _acled(frame: pd.DataFrame, report: _Report, dataset: str) -> gpd.GeoDataFra
     out["date_precision"] = precision.str.strip().map(_ACLED_TIME_PRECISION).fillna("day")
     out["fatalities"] = _counts(frame, "fatalities", report)
     out["geo_precision"] = _counts(frame, "geo_precision", report)
-    return _events(out, frame, report, dataset, "latitude", "longitude")
+    return _events(out, *_coordinates(frame, "latitude", "longitude", report), dataset, report)
 
 
 def _ucdp(frame: pd.DataFrame, report: _Report, dataset: str) -> gpd.GeoDataFrame:
@@ -489,7 +512,7 @@ def _ucdp(frame: pd.DataFrame, report: _Report, dataset: str) -> gpd.GeoDataFram
         out["geo_precision"] = frame["where_prec"].str.strip().map(_UCDP_GEO_PRECISION).astype("Int64")
     for col, store in (("best", "fatalities"), ("low", "fatalities_low"), ("high", "fatalities_high")):
         out[store] = _counts(frame, col, report)
-    return _events(out, frame, report, dataset, "latitude", "longitude")
+    return _events(out, *_coordinates(frame, "latitude", "longitude", report), dataset, report)
 
 
 def _generic_events(frame: pd.DataFrame, report: _Report, dataset: str, columns: dict,
@@ -515,17 +538,16 @@ def _generic_events(frame: pd.DataFrame, report: _Report, dataset: str, columns:
     else:
         out["source_event_id"] = _row_hash(frame[list(dict.fromkeys(columns.values()))])
     if has_xy:
-        return _events(out, frame, report, dataset, col("latitude"), col("longitude"))
+        return _events(out, *_coordinates(frame, col("latitude"), col("longitude"), report), dataset,
+                       report)
     lat, lon, level = _resolve(frame[col("location")], report, col("location"), country)
     out["geo_precision"] = out["geo_precision"].fillna(level)
-    coords = pd.DataFrame({"latitude": lat, "longitude": lon}, index=frame.index)
-    return _events(out, coords, report, dataset, "latitude", "longitude")
+    return _events(out, lat, lon, dataset, report)
 
 
-def _events(out: pd.DataFrame, frame: pd.DataFrame, report: _Report, dataset: str,
-            lat_col: str, lon_col: str) -> gpd.GeoDataFrame:
-    """Add ids, coordinates, geometry and admin units to mapped event rows."""
-    lat, lon = _coordinates(frame, lat_col, lon_col, report)
+def _events(out: pd.DataFrame, lat: pd.Series, lon: pd.Series, dataset: str,
+            report: _Report) -> gpd.GeoDataFrame:
+    """Add ids, coordinates (degrees), geometry and admin units to mapped event rows."""
     out["latitude"], out["longitude"] = lat, lon
     out["source_dataset"] = dataset
     out["event_id"] = dataset + ":" + out["source_event_id"].astype(str)
@@ -624,24 +646,24 @@ def _areas(frame: gpd.GeoDataFrame, report: _Report, dataset: str, columns: dict
     arr = np.array([shapely.MultiPolygon([g]) if k == "Polygon" else g for g, k in zip(arr, kinds)],
                    dtype=object)
     attrs = frame.drop(columns=frame.geometry.name)
-    out = pd.DataFrame({c: attrs[columns[c]].astype(str) for c in ("name", "forces", "notes")
+    attrs = attrs.astype(object).where(attrs.notna(), "").astype(str)
+    out = pd.DataFrame({c: attrs[columns[c]] for c in ("name", "forces", "notes")
                         if c in columns}, index=frame.index)
-    out["kind"] = attrs[columns["kind"]].astype(str).replace("", "drawn") if "kind" in columns \
+    out["kind"] = attrs[columns["kind"]].replace("", "drawn") if "kind" in columns \
         else "drawn"
     for end in ("start_date", "end_date"):
         if end in columns:
-            out[end], bad = _dates(attrs[columns[end]].astype(str))
+            out[end], bad = _dates(attrs[columns[end]])
             report.add(bad, columns[end], attrs[columns[end]], "unparsable date")
     out["date_precision"] = "day"
     out["confidence"] = 1.0
     out["source_dataset"] = dataset
     if "source_event_id" in columns:
-        out["source_event_id"] = _ids(attrs[columns["source_event_id"]].astype(str), report,
+        out["source_event_id"] = _ids(attrs[columns["source_event_id"]], report,
                                       columns["source_event_id"])
     else:
-        wkb = pd.Series([b"" if g is None else shapely.to_wkb(g) for g in np.asarray(frame.geometry)],
-                        index=frame.index)
-        out["source_event_id"] = _row_hash(pd.concat([attrs.astype(str), wkb.rename("_wkb")], axis=1))
+        wkb = pd.Series(shapely.to_wkb(np.asarray(frame.geometry.values), hex=True), index=frame.index)
+        out["source_event_id"] = _row_hash(pd.concat([attrs, wkb.rename("_wkb")], axis=1))
     out["area_id"] = dataset + ":" + out["source_event_id"]
     return gpd.GeoDataFrame(out, geometry=arr, crs="EPSG:4326")
 
@@ -651,9 +673,9 @@ def _areas(frame: gpd.GeoDataFrame, report: _Report, dataset: str, columns: dict
 
 def _check_mapping(frame: pd.DataFrame, report: _Report, columns: dict, kind: str) -> None:
     for target, source in columns.items():
-        if target not in _GUESSED[kind]:
+        if target not in MAPPABLE[kind]:
             raise IngestError(f"cannot map onto {target!r} for a {kind} import; expected one of "
-                              f"{', '.join(_GUESSED[kind])}")
+                              f"{', '.join(MAPPABLE[kind])}")
         if source not in frame.columns:
             report.missing_column(source, f" (mapped to {target})")
 
@@ -692,6 +714,8 @@ def _dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             extra = pd.to_datetime(text[todo], format=fmt, errors="coerce",
                                    **({"dayfirst": True} if fmt == "mixed" else {}))
         parsed[todo] = extra
+    # the mixed parser fills a missing year with this year's: a date must name its year
+    parsed[~text.str.contains(r"\d{4}|\d{1,2}-[A-Za-z]{3}-\d{2}")] = pd.NaT
     bad = parsed.isna() & (text != "")
     return parsed.dt.strftime("%Y-%m-%d").fillna(""), bad
 
@@ -701,10 +725,10 @@ def _period(frame: pd.DataFrame, columns: dict, report: _Report) -> tuple[pd.Ser
     empty = pd.Series("", index=frame.index)
     if "period" in columns and "start_date" not in columns and "date" not in columns:
         text = frame[columns["period"]].astype(str).str.strip()
-        parts = text.str.split("/", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
-        month = parts[0].str.fullmatch(r"\d{4}-\d{2}") & (parts[1] == "")
+        parts = text.str.partition("/")
+        month = parts[0].str.fullmatch(r"\d{4}-\d{2}") & (parts[2] == "")
         start, bad_a = _dates(parts[0].where(~month, parts[0] + "-01"))
-        end, bad_b = _dates(parts[1])
+        end, bad_b = _dates(parts[2])
         end = end.where(~month, [_month_end(s) if m else "" for s, m in zip(start, month)])
         end = end.where(end != "", start)
         report.add(bad_a | bad_b | (text == ""), columns["period"], text, "unparsable period")
