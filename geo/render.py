@@ -23,7 +23,6 @@ matplotlib.use("Agg")  # offline, no display: set before pyplot is imported anyw
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -48,7 +47,8 @@ _GEOD = Geod(ellps="WGS84")
 _PX = 0.75                       # points per screen pixel (style sizes are in px)
 _MIN_SPAN_KM = 150.0             # smallest map width, so one point is not a blank close-up
 _VIEW_PX = 900                   # width of the dashboard's map, to turn a Leaflet zoom into a frame
-_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+# a pale box behind map text rather than a stroked halo: path effects turn SVG text into paths
+_HALO = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
 _TEXT = "#222222"
 
 
@@ -428,7 +428,7 @@ def _place_labels(fig: Figure, ax, labels: list[tuple]) -> None:
                 text, (x, y), xytext=(dx * gap, dy * gap), textcoords="offset points", ha=ha, va=va,
                 fontsize=7.5 if town else 8.5, color="#444444" if town else _TEXT,
                 fontweight="normal" if town or weight == "italic" else "bold",
-                fontstyle="italic" if weight == "italic" else "normal", zorder=12, path_effects=_HALO,
+                fontstyle="italic" if weight == "italic" else "normal", zorder=12, bbox=_HALO,
                 annotation_clip=False)
             box = label.get_window_extent(renderer).expanded(1.08, 1.15)
             inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
@@ -462,7 +462,7 @@ def _scale_bar(ax, extent: tuple) -> None:
                                linewidth=0.6, zorder=15))
     for i, value in ((0, 0), (1, km / 2), (2, km)):
         ax.text(x0 + i * deg / halves, y + height * 1.8, f"{value:g}" + (" km" if i == 2 else ""),
-                ha="center", va="bottom", fontsize=7, color=_TEXT, zorder=15, path_effects=_HALO)
+                ha="center", va="bottom", fontsize=7, color=_TEXT, zorder=15, bbox=_HALO)
 
 
 def _nice(value: float) -> float:
@@ -476,7 +476,7 @@ def _north_arrow(ax) -> None:
     ax.annotate("N", xy=(0.04, 0.95), xytext=(0.04, 0.87), xycoords="axes fraction",
                 ha="center", va="center", fontsize=10, fontweight="bold", color=_TEXT, zorder=15,
                 arrowprops=dict(arrowstyle="-|>,head_width=0.35,head_length=0.8", color=_TEXT, lw=1.4),
-                path_effects=_HALO)
+                bbox=_HALO)
 
 
 def _inset(ax, extent: tuple, country: str) -> None:
@@ -586,10 +586,9 @@ def _legend_sections(frames: dict, choropleth: bool) -> list[tuple[str, list, li
         column, caption = _choropleth_value(districts)
         values = districts[column].fillna(0)
         edges = _choropleth_edges(values)
-        tops = list(edges[1:]) + [max(float(values.max()), 1.0)]
         sections.append((caption, [
             Patch(facecolor=c, alpha=style.CHOROPLETH_OPACITY, edgecolor="#999999")
-            for c in style.CHOROPLETH_COLORS], [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in zip(edges, tops)], 1))
+            for c in style.CHOROPLETH_COLORS], [f"≥ {lo:,.3g}" for lo in edges], len(edges)))
     return sections
 
 
