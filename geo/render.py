@@ -321,11 +321,11 @@ def _draw_flows(ax, flows: gpd.GeoDataFrame, extent: tuple) -> None:
     """Flows as curved arrows, width by count, from the first to the last point of each line.
 
     A stub (a flow with one end not named, ``open_end``) keeps the direction
-    ``geo.layers`` gave it but is drawn at least 12 % of the map wide, so
+    ``geo.layers`` gave it but is drawn at least 7 % of the map wide, so
     that its head reads on a country map; an open ring marks the unnamed end.
     """
     minx, miny, maxx, maxy = extent
-    stub_m = max(style.STUB_KM * 1000, 0.12 * _GEOD.inv(minx, (miny + maxy) / 2, maxx, (miny + maxy) / 2)[2])
+    stub_m = max(style.STUB_KM * 1000, 0.07 * _GEOD.inv(minx, (miny + maxy) / 2, maxx, (miny + maxy) / 2)[2])
     for line, colour, width, dash, open_end in zip(flows.geometry, flows["color"], flows["width"],
                                                    flows["dash"], flows["open_end"]):
         if line is None or line.is_empty:
