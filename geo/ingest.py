@@ -150,6 +150,8 @@ class Import:
         ``repaired`` (row kept, changed as the problem says).
     n_rows : int
         Rows (features) in the file.
+    columns : dict
+        The mapping used (store column -> file column); empty for ACLED and UCDP.
     """
 
     file: str
@@ -312,19 +314,19 @@ def read(path: str | Path, kind: str | None = None, columns: dict[str, str] | No
             kind = "flows" if {"origin", "destination"} & columns.keys() else "csv"
         kind = kind or _detect_columns(frame.columns, label)
     if frame.empty:
-        raise IngestError(f"{label} has a header but no rows")
+        raise IngestError(f"{label} has no " + ("features" if kind == "areas" else "rows"))
     dataset = (source_dataset or kind).strip()
     if not dataset:
         raise IngestError("the source dataset name must not be empty")
     if kind in MAPPABLE:
         columns = dict(columns) if columns else guess_columns(frame.columns, kind)
     report = _Report(label, frame.index, first_row=1 if kind == "areas" else 2)
-    mapper = {"acled": _acled, "ucdp": _ucdp, "csv": _generic_events, "flows": _flows,
-              "areas": _areas}[kind]
-    if kind in MAPPABLE:
-        records = mapper(frame, report, dataset, columns, country)
+    if kind == "areas":
+        records = _areas(frame, report, dataset, columns)
+    elif kind in ("csv", "flows"):
+        records = (_generic_events if kind == "csv" else _flows)(frame, report, dataset, columns, country)
     else:
-        records = mapper(frame, report, dataset)
+        records = (_acled if kind == "acled" else _ucdp)(frame, report, dataset)
     records = schema.conform(records[~report.bad.loc[records.index].to_numpy()], LAYER[kind])
     return Import(label, kind, dataset, records.reset_index(drop=True), report.frame(), len(frame),
                   columns or {})
@@ -624,8 +626,7 @@ def _flows(frame: pd.DataFrame, report: _Report, dataset: str, columns: dict,
     return gpd.GeoDataFrame(out, geometry=lines, crs="EPSG:4326")
 
 
-def _areas(frame: gpd.GeoDataFrame, report: _Report, dataset: str, columns: dict,
-           country: str | None) -> gpd.GeoDataFrame:
+def _areas(frame: gpd.GeoDataFrame, report: _Report, dataset: str, columns: dict) -> gpd.GeoDataFrame:
     _check_mapping(frame, report, columns, "areas")
     geoms = frame.geometry.to_crs("EPSG:4326") if frame.crs and not frame.crs.equals("EPSG:4326") \
         else frame.geometry

@@ -144,9 +144,7 @@ def _partition_counts(frame: pd.DataFrame) -> pd.DataFrame:
             and frame.geometry.notna().any():
         points = gpd.GeoDataFrame(geometry=frame.geometry.values, crs=frame.crs or "EPSG:4326")
     elif {"latitude", "longitude"} <= set(frame.columns):
-        lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float)
-        lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float)
-        points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+        points = _points(frame[["latitude", "longitude"]])
     else:
         raise ValueError("events need 'latitude'/'longitude' columns or point geometry")
     with warnings.catch_warnings():
@@ -163,6 +161,13 @@ def _partition_counts(frame: pd.DataFrame) -> pd.DataFrame:
     partial = pd.DataFrame({"admin2_code": code.astype(object).fillna("").to_numpy(object),
                             "month": month, "events": 1, "fatalities": fatalities})
     return partial.groupby(_KEYS, as_index=False, sort=False).sum()
+
+
+def _points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A partition of events with point geometry from ``longitude``/``latitude`` (degrees)."""
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float)
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
 def _dask_counts(source, address: str | None, npartitions: int | None) -> pd.DataFrame:
@@ -184,10 +189,10 @@ def _dask_counts(source, address: str | None, npartitions: int | None) -> pd.Dat
             if not {"latitude", "longitude"} <= set(ddf.columns):
                 raise ValueError(f"events need 'latitude'/'longitude' columns or point geometry; got "
                                  f"{list(ddf.columns)}")
-            ddf = dask_geopandas.from_dask_dataframe(
-                ddf, geometry=dask_geopandas.points_from_xy(ddf, "longitude", "latitude", crs="EPSG:4326"))
+            meta = gpd.GeoDataFrame(ddf._meta, geometry=gpd.GeoSeries(crs="EPSG:4326"))
+            ddf = ddf.map_partitions(_points, meta=meta)
         partial = ddf.map_partitions(_partition_counts, meta=_PARTIAL)
-        return partial.groupby(_KEYS).sum().compute().reset_index()
+        return partial.groupby(_KEYS).sum(split_out=1).compute().reset_index()
 
 
 @contextmanager

@@ -97,7 +97,7 @@ def test_empty_and_header_only_files(tmp_path):
         ingest.read(empty)
     header = tmp_path / "header.csv"
     header.write_text(ACLED_HEADER, encoding="utf-8")
-    with pytest.raises(ingest.IngestError, match="no rows"):
+    with pytest.raises(ingest.IngestError, match="header.csv has no rows"):
         ingest.read(header)
 
 
