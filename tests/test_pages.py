@@ -1,0 +1,132 @@
+"""Every dashboard page, run by Streamlit's AppTest on a seeded store and on an empty one."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import settings
+from tests._dashboard import IMG, SCRIPT, store_copy
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["app.py", "pages/1_Attack_sites.py", "pages/2_Operation_areas.py",
+         "pages/3_Displacement_flows.py", "pages/4_Add_text.py"]
+
+
+@pytest.fixture
+def seeded(tmp_path, monkeypatch):
+    path = store_copy(tmp_path, hostile=True)
+    monkeypatch.setattr(settings, "STORE_PATH", path)
+    return path
+
+
+@pytest.fixture
+def empty(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "STORE_PATH", tmp_path / "empty.gpkg")
+
+
+def _run(page: str, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_the_seeded_store(seeded, page):
+    at = _run(page)
+    assert not at.exception, at.exception
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES[:4])
+def test_page_on_an_empty_store_explains_how_to_add_a_text(empty, page):
+    at = _run(page)
+    assert not at.exception
+    assert any("store is empty" in info.value and "Add text" in info.value for info in at.info)
+
+
+def test_overview_headline_and_table(seeded):
+    at = _run("app.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Events"].replace(",", "")) == len(at.dataframe[0].value) >= 3
+    assert metrics["People displaced"] != "0"
+
+
+def test_filters_change_the_table_and_the_url(seeded):
+    at = _run("app.py")
+    before = len(at.dataframe[0].value)
+    at.sidebar.multiselect(key="f_admin2").select("Peshawar").run()
+    table = at.dataframe[0].value
+    assert 0 < len(table) < before and set(table["admin2"]) == {"Peshawar"}
+    assert at.query_params["admin2"] in ("Peshawar", ["Peshawar"])
+
+
+def test_url_restores_filters_and_layers(seeded):
+    at = _run("app.py", admin2="Peshawar", layers="sites|flows", conf="0.5", zoom="8", lat="33", lon="71")
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_admin2").value == ["Peshawar"]
+    assert at.sidebar.multiselect(key="f_layers").value == ["sites", "flows"]
+    assert at.sidebar.slider(key="f_conf").value == 0.5
+    assert set(at.dataframe[0].value["admin2"]) == {"Peshawar"}
+    shared = at.sidebar.expander[0].code[0].value
+    for part in ("admin2=Peshawar", "layers=sites%7Cflows", "conf=0.5", "zoom=8", "lat=33", "lon=71"):
+        assert part in shared
+
+
+def test_bad_url_parameter_warns_and_shows_the_default_view(seeded):
+    at = _run("app.py", zoom="ninety")
+    assert not at.exception
+    assert any("zoom='ninety'" in w.value for w in at.warning)
+    assert len(at.dataframe[0].value) >= 3
+
+
+def test_filter_matching_nothing_says_so(seeded):
+    at = _run("pages/1_Attack_sites.py", admin2="Nowhere")
+    assert not at.exception
+    assert any("No record matches these filters" in w.value for w in at.warning)
+
+
+def test_hostile_text_stays_text_in_tables(seeded):
+    at = _run("app.py")
+    table = at.dataframe[0].value
+    assert SCRIPT in set(table["actor1"]) and IMG in set(table["actor2"])
+
+
+def test_readonly_turns_off_writing(seeded, monkeypatch, tmp_path):
+    monkeypatch.setattr(settings, "READONLY", True)
+    at = _run("pages/4_Add_text.py")
+    assert not at.exception
+    assert any("read-only" in i.value for i in at.info) and not at.text_area
+    monkeypatch.setattr(settings, "STORE_PATH", tmp_path / "other-empty.gpkg")
+    at = _run("app.py")
+    assert not at.button                  # no "load the sample" on a public link
+
+
+def test_add_text_finds_and_saves_events(empty):
+    at = _run("pages/4_Add_text.py")
+    at.text_input[0].input("Attack in Quetta")
+    at.text_area[0].input("On 3 March 2015, six gunmen attacked a school in Quetta, killing 5 people.")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Events found: 1" in s.value for s in at.subheader)
+    next(b for b in at.button if b.label == "Save to the store").click().run()
+    assert any("Saved: 1 events" in s.value for s in at.success)
+    overview = _run("app.py")
+    assert overview.dataframe[0].value["admin2"].tolist() == ["Quetta"]
+
+
+def test_add_text_rejects_empty_text(empty):
+    at = _run("pages/4_Add_text.py")
+    at.button[0].click().run()
+    assert not at.exception and at.error
+
+
+def test_password_gate(seeded, tmp_path):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["password"] = "s3cret"
+    at.run()
+    assert not at.dataframe and at.text_input
+    at.text_input[0].input("wrong").run()
+    assert at.error and not at.dataframe
+    at.text_input[0].input("s3cret").run()
+    assert at.dataframe
