@@ -29,8 +29,8 @@ if source == "Upload a file":
     upload = st.file_uploader("CSV, GeoJSON or GeoPackage", type=["csv", "geojson", "json", "gpkg"])
     if upload is None:
         st.stop()
-    folder = Path(tempfile.gettempdir()) / "conflictmap-upload"
-    folder.mkdir(exist_ok=True)
+    # one folder per session, so that two users' files of the same name do not meet
+    folder = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp(prefix="conflictmap-upload-")))
     path = folder / Path(upload.name).name
     path.write_bytes(upload.getvalue())
     label = upload.name

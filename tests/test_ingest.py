@@ -225,12 +225,23 @@ def test_command_line_import(tmp_path, capsys):
     assert "cannot tell" in capsys.readouterr().err
 
 
-def test_import_page_renders():
+def test_import_page_checks_then_imports_a_sample(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    monkeypatch.setattr(settings, "STORE_PATH", tmp_path / "page.gpkg")
     at = AppTest.from_file("../pages/6_Import_data.py", default_timeout=60).run()
+    assert not at.exception and at.title[0].value == "Import data"
+    at.radio[0].set_value("Try a shipped sample").run()
+    sample = next(s for s in at.selectbox if s.label == "Sample")
+    sample.set_value(FLOWS).run()
+    assert next(s for s in at.selectbox if s.label == "Kind of data").value == "flows"
+    next(b for b in at.button if b.label == "Check file").click().run()
     assert not at.exception
-    assert at.title[0].value == "Import data"
+    assert "9 valid, 1 problems" in at.warning[0].value
+    assert not [b for b in at.button if b.label.startswith("Import all")]   # errors: only valid rows
+    next(b for b in at.button if b.label == "Import the 9 valid rows only").click().run()
+    assert "Added 9 flows" in at.success[0].value
+    assert len(Store(tmp_path / "page.gpkg").read("flows")) == 9
 
 
 @pytest.mark.slow
