@@ -215,7 +215,9 @@ def _choropleth_scale(districts) -> tuple[str, str, branca.colormap.StepColormap
         return column, caption, None
     steps = np.linspace(0, top, len(style.CHOROPLETH_COLORS) + 1)
     steps = np.unique(np.round(steps, 1) if per_capita else np.ceil(steps))
-    cmap = branca.colormap.StepColormap(list(style.CHOROPLETH_COLORS)[:len(steps) - 1], index=list(steps),
+    # fewer classes than colours (small counts) take the darker end, so a hit district stands out
+    colors = list(style.CHOROPLETH_COLORS)[len(style.CHOROPLETH_COLORS) - (len(steps) - 1):]
+    cmap = branca.colormap.StepColormap(colors, index=list(steps),
                                         vmin=0, vmax=top, caption=caption)
     return column, caption, cmap
 

@@ -157,7 +157,7 @@ def download(layers: Layers, filters: Filters) -> None:
 def headline(layers: Layers) -> None:
     """Headline figures with their units."""
     h = layers.headline
-    cols = st.columns(5)
+    cols = st.columns([1, 1, 1, 1, 2])
     cols[0].metric("Events", f"{h.events:,}")
     cols[1].metric("Fatalities (people)", f"{h.fatalities:,}")
     cols[2].metric("People displaced", f"{h.displaced:,}")

@@ -1,0 +1,122 @@
+"""The dashboard in a real browser: ``streamlit run`` on a free port, headless Chromium.
+
+Skipped, with the reason, when Debian's chromium or chromedriver is missing.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests._dashboard import store_copy
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+    pytest.skip(f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)",
+                allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard served on a free local port from a seeded store with a hostile document."""
+    folder = tmp_path_factory.mktemp("browser")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CONFLICTMAP_STORE": str(store_copy(folder, hostile=True)),
+           "PYTHONPATH": str(ROOT), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = open(folder / "streamlit.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.headless", "true", "--server.port", str(port),
+                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"streamlit did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1100"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _open_map(driver, url: str, shot: Path) -> None:
+    """Load ``url``, switch into the streamlit-folium iframe, wait for Leaflet's drawings."""
+    driver.get(url)
+    wait = WebDriverWait(driver, 60)
+    frame = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))[0]
+    driver.switch_to.frame(frame)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-container path.cm-site"))
+    driver.switch_to.default_content()
+    time.sleep(0.5)
+    driver.save_screenshot(str(shot))
+    driver.switch_to.frame(frame)
+
+
+def test_overview_draws_sites_and_flows(server, browser, tmp_path):
+    _open_map(browser, server, tmp_path / "overview.png")
+    sites = browser.find_elements(By.CSS_SELECTOR, "path.cm-site")
+    flows = browser.find_elements(By.CSS_SELECTOR, "path.cm-flow")
+    assert len(sites) >= 3 and len(flows) >= 3
+    assert browser.find_elements(By.CSS_SELECTOR, ".cm-legend")
+    assert (tmp_path / "overview.png").stat().st_size > 20_000
+
+
+def test_shared_url_reproduces_the_view(server, browser, tmp_path):
+    _open_map(browser, server + "/?admin2=Peshawar&layers=sites%7Cflows&lat=34&lon=71.5&zoom=8",
+              tmp_path / "shared.png")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "path.cm-site")) == 1
+    assert not browser.find_elements(By.CSS_SELECTOR, "path.cm-area")
+    zoom = browser.execute_script(
+        "for (const k in window) { const v = window[k]; "
+        "if (v && v instanceof L.Map) return v.getZoom(); } return null;")
+    assert zoom == 8
+    browser.switch_to.default_content()
+    assert "admin2=Peshawar" in browser.current_url
+
+
+def test_hostile_text_shows_as_text_and_runs_nothing(server, browser, tmp_path):
+    _open_map(browser, server + "/?admin2=Quetta", tmp_path / "hostile.png")
+    site = browser.find_elements(By.CSS_SELECTOR, "path.cm-site")[0]
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", site)
+    popup = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content"))
+    text = popup[0].get_attribute("textContent")
+    assert "<script>window.__pwned=1</script>" in text and "onerror" in text
+    assert not popup[0].find_elements(By.TAG_NAME, "img") and not popup[0].find_elements(By.TAG_NAME, "script")
+    assert browser.execute_script("return window.__pwned === undefined")
+    browser.switch_to.default_content()
+    assert browser.execute_script("return window.__pwned === undefined")
+    browser.save_screenshot(str(tmp_path / "hostile-popup.png"))
