@@ -1,0 +1,135 @@
+"""Map building at scale, and the default page in a real browser.
+
+For 100, 10,000 and 100,000 synthetic events in a GeoPackage store: the time
+to build the layers, to build the folium map and to render its HTML, and the
+HTML's size (above ``settings.MAP_POINTS_MAX`` points the map aggregates on
+its own).  Then the shipped article's store served by ``streamlit run``: the
+time until headless Chromium shows the attack-site markers (cold: first load
+after start; warm: a second load).  Targets: 100,000 events under 3 s and
+5 MB; default page under 3 s.
+
+Run: ``python bench/bench_map.py`` (``--no-browser`` skips the browser part).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo import layers, maps, schema, settings, style  # noqa: E402
+from geo.store import Store, ensure_seeded  # noqa: E402
+
+SIZES = (100, 10_000, 100_000)
+
+
+def synthetic_store(n: int, folder: Path) -> Store:
+    """``n`` events scattered over Pakistan's districts, dated over 2014, in a new store."""
+    rng = np.random.default_rng(n)
+    from geo import boundaries
+
+    districts = boundaries.load("admin2", simplified=True)
+    pick = rng.integers(0, len(districts), n)
+    centres = districts.geometry.representative_point().values[pick]
+    lon = shapely.get_x(centres) + rng.normal(0, 0.05, n)
+    lat = shapely.get_y(centres) + rng.normal(0, 0.05, n)
+    types = np.array(list(style.EVENT_TYPES))[rng.integers(0, len(style.EVENT_TYPES), n)]
+    ids = [f"b{i}" for i in range(n)]
+    frame = gpd.GeoDataFrame({
+        "event_id": ids, "source_dataset": "bench", "source_event_id": ids,
+        "event_date": (np.datetime64("2014-01-01") + rng.integers(0, 365, n)).astype(str),
+        "date_precision": "day", "event_type": types, "actor1": "Actor", "fatalities": rng.poisson(2, n),
+        "location": districts["name"].values[pick], "admin0": "Pakistan",
+        "admin1": districts["admin1"].values[pick], "admin2": districts["name"].values[pick],
+        "geo_precision": 1, "latitude": lat, "longitude": lon,
+        "notes": "A sentence of the kind a report holds, about what happened there.", "confidence": 0.9,
+    }, geometry=shapely.points(lon, lat), crs=settings.CRS)
+    store = Store(folder / f"bench-{n}.gpkg")
+    store.save_records(events=schema.conform(frame, "events"))
+    return store
+
+
+def bench_sizes() -> None:
+    print(f"map build (MAP_POINTS_MAX={settings.MAP_POINTS_MAX}, CLUSTER_ABOVE={maps.CLUSTER_ABOVE})")
+    print(f"{'events':>8} {'layers s':>9} {'map s':>7} {'html s':>7} {'total s':>8} {'HTML MB':>8}  mode")
+    maps.make_map(layers.build(synthetic_store(10, Path(tempfile.mkdtemp()))))   # warm caches
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in SIZES:
+            store = synthetic_store(n, Path(tmp))
+            t0 = time.perf_counter()
+            data = layers.build(store, layers.Filters(layers=("sites", "events", "areas", "flows")))
+            t1 = time.perf_counter()
+            fmap = maps.make_map(data)
+            t2 = time.perf_counter()
+            html = fmap.get_root().render()
+            t3 = time.perf_counter()
+            mode = "aggregated (heat + districts)" if data.aggregated else \
+                ("clustered markers" if n > maps.CLUSTER_ABOVE else "markers")
+            print(f"{n:>8,} {t1 - t0:>9.2f} {t2 - t1:>7.2f} {t3 - t2:>7.2f} {t3 - t0:>8.2f} "
+                  f"{len(html.encode()) / 1e6:>8.2f}  {mode}")
+
+
+def bench_browser() -> None:
+    if not (os.path.exists("/usr/bin/chromium") and os.path.exists("/usr/bin/chromedriver")):
+        print("browser: skipped (needs /usr/bin/chromium and /usr/bin/chromedriver)")
+        return
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    tmp = Path(tempfile.mkdtemp())
+    store = Store(tmp / "store.gpkg")
+    ensure_seeded(store, settings.DATA_DIR / "articles")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CONFLICTMAP_STORE": str(store.path), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.headless", "true", "--server.port", str(port),
+                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", f"--user-data-dir={tmp / 'profile'}", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=options)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.3)
+        for label in ("cold", "warm", "warm"):
+            t0 = time.perf_counter()
+            driver.get(url)
+            wait = WebDriverWait(driver, 60)
+            frame = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))[0]
+            driver.switch_to.frame(frame)
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.cm-site"))
+            driver.switch_to.default_content()
+            print(f"default page ready in headless Chromium ({label}): {time.perf_counter() - t0:.2f} s")
+    finally:
+        driver.quit()
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    bench_sizes()
+    if "--no-browser" not in sys.argv:
+        bench_browser()
