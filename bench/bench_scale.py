@@ -15,6 +15,7 @@ engines give the same counts.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,8 @@ def main(argv: list[str]) -> None:
         _child(argv[1], Path(argv[2]), Path(argv[3]))
         return
     sizes = [int(a) for a in argv] or [1_000_000, 10_000_000]
-    print(f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB")
+    print(f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB; "
+          f"load average before: {os.getloadavg()[0]:.1f} (other work on the cores slows every figure)")
     print(f"{'events':>11} {'engine':>7} {'seconds':>8} {'events/s':>11} {'peak RSS (tree)':>16}")
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in sizes:
@@ -61,6 +63,7 @@ def main(argv: list[str]) -> None:
             print(f"{n:>11,} same counts from both engines: {same} "
                   f"({len(results['memory']):,} district-month rows)")
             assert same, "dask and in-memory counts differ"
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 def _write_events(folder: Path, n: int) -> None:

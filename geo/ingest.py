@@ -36,7 +36,6 @@ of a GeoJSON/GeoPackage are numbered from 1).
 from __future__ import annotations
 
 import calendar
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path

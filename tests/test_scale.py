@@ -39,7 +39,8 @@ def _synthetic(n: int, seed: int) -> pd.DataFrame:
 def test_counts_by_district_and_month():
     peshawar, bannu = _inside("Peshawar"), _inside("Bannu")
     events = pd.DataFrame({
-        "event_date": ["2014-06-15", "2014-06-20", "2014-06-30", "2014-07-01", "2014-06-01", "", "2014-06-03"],
+        "event_date": ["2014-06-15", "2014-06-20", "2014-06-30", "2014-07-01", "2014-06-01", "",
+                       "2014-06-03"],
         "latitude": [peshawar[0]] * 3 + [peshawar[0], bannu[0], bannu[0], 20.0],
         "longitude": [peshawar[1]] * 3 + [peshawar[1], bannu[1], bannu[1], 60.0],   # last: Arabian Sea
         "fatalities": pd.array([2, 3, None, 1, 4, 9, 5], dtype="Int64")})
