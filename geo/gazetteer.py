@@ -39,7 +39,7 @@ COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "featu
            "country_code", "admin1_code", "admin2_code", "population", "level", "source")
 
 #: Bump when the index layout or the build rules change.
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 
 # Short names analysts meet for whole countries; GeoNames' country file has none.
 _COUNTRY_ALIASES = {
@@ -119,12 +119,15 @@ class Gazetteer:
         ``skeleton(key) -> tuple of row numbers`` for transliteration variants.
     common : frozenset
         Keys that are also common lower-case English words ("most", "mobile").
+    stamp : str
+        Hash of the sources the index was built from (keys derived caches).
     """
 
     places: pd.DataFrame
     names: dict
     skeletons: dict
     common: frozenset
+    stamp: str = ""
 
     def lookup(self, name: str) -> tuple[int, ...]:
         """Row numbers of every entry known by ``name`` (exact key match)."""
@@ -197,10 +200,13 @@ def _load(user_csv: str | None, rebuild: bool) -> Gazetteer:
     if path.exists() and not rebuild:
         try:
             with open(path, "rb") as f:
-                return pickle.load(f)
+                gaz = pickle.load(f)
+            gaz.stamp = stamp
+            return gaz
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as err:
             logger.warning("cached gazetteer %s unreadable (%s); rebuilding", path, err)
     gaz = _build(user_csv)
+    gaz.stamp = stamp
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -470,12 +476,20 @@ def _derived_demonyms(name: str) -> set[str]:
     return forms | {f + "s" for f in forms if not f.endswith(("ese", "ss"))}
 
 
+#: Zipf frequency (log10 per billion words) from which a dictionary word is common
+#: enough to be meant as a word ("reading" 5.1, "mobile" 4.9) rather than a rare
+#: homograph of a place ("khar" 1.9, "tripoli" 3.3).
+_COMMON_ZIPF = 3.4
+
+
 def _common_words(names: dict) -> frozenset:
-    """Keys that are ordinary lower-case English words (Webster's list, without proper nouns)."""
+    """Keys that are frequent lower-case English words (Webster's list and word frequencies)."""
     try:
         from english_words import get_english_words_set
-    except ImportError:  # without the word list, no name is treated as a common word
-        logger.warning("english-words is not installed: common words are not told from places")
+        from wordfreq import zipf_frequency
+    except ImportError:  # without the word lists, no name is treated as a common word
+        logger.warning("english-words or wordfreq is not installed: common words are not told "
+                       "from places")
         return frozenset()
     lower = {w for w in get_english_words_set(["web2"], lower=False) if w.islower()}
-    return frozenset(k for k in names if k in lower)
+    return frozenset(k for k in names if k in lower and zipf_frequency(k, "en") >= _COMMON_ZIPF)

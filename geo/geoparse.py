@@ -17,8 +17,11 @@ proximity to the other places, and records the evidence that decided.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 #: Candidates kept per mention (best first).
 MAX_CANDIDATES = 5
+
+#: Bump when ``_Columns`` or the way it is built changes (invalidates its disk cache).
+_COLUMNS_VERSION = 1
 
 
 @dataclass
@@ -396,16 +402,22 @@ def _unknown_with_cue(text, tokens, keys, i, loud) -> _Mention | None:
     if j + 1 >= len(tokens) or keys[j + 1] not in _PLACE_CUES or \
             not _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
         return None
-    if _sentence_start(text, tokens[i][0]) and keys[i] in gazetteer.load().common:
+    gaz = gazetteer.load()
+    if _sentence_start(text, tokens[i][0]) and keys[i] in gaz.common:
         return None
+    unit_level = _UNIT_WORDS.get(keys[j + 1])
+    # "Charmang Bajaur agency": the cue belongs to the known name at the end.
+    for h in range(i + 1, j + 1):
+        if " ".join(keys[h:j + 1]) in gaz.names:
+            j, unit_level = h - 1, None
+            break
     start, end = tokens[i][0], tokens[j][1]
     surface = text[start:end]
     k = gazetteer.key(surface)
-    gaz = gazetteer.load()
     if k in gaz.common or k in _CALENDAR:
         return None
     return _Mention(start, end, surface, k, gaz.lookup_variant(surface),
-                    unit_level=_UNIT_WORDS.get(keys[j + 1]), variant=True)
+                    unit_level=unit_level, variant=True)
 
 
 def _link_containers(text: str, mentions: list[_Mention]) -> None:
@@ -422,6 +434,10 @@ def _after_place_noun(text: str, start: int) -> bool:
 
 # --------------------------------------------------------------------------- resolution
 
+#: People: a place abroad that the text does not tie to its country needs this many to be
+#: meant without saying (100,000 for its own name, ten times more for another name).
+_FAMOUS_POPULATION = 100_000
+
 _FEATURE_PRIOR = {"PCLI": 1.0, "ADM1": 0.35, "PPLC": 0.45, "PPLA": 0.35, "PPLA2": 0.2, "ADM2": 0.15,
                   "PPLA3": 0.1, "ADMD": -0.4}
 
@@ -434,14 +450,29 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
     # Candidates with their prior (population, feature type, primary name).
     cands: list[np.ndarray] = []
     priors: list[np.ndarray] = []
-    named = set(settings.FOCUS_COUNTRIES) | {cc[r] for m in mentions for r in m.rows[:3]
-                                             if name_keys[r] == m.key}
+    # Which names point to which countries: a name's own entries, or a country or state.
+    pointers: dict[str, set] = {}
+    for m in mentions:
+        for r in m.rows:
+            if level[r] in ("ADM0", "ADM1") or (name_keys[r] == m.key and r in m.rows[:3]):
+                pointers.setdefault(cc[r], set()).add(m.key)
+    plausible = []
     for m in mentions:
         rows = np.fromiter(m.rows, dtype=np.int64, count=len(m.rows))
-        # An alternate name of a small place abroad needs the text to point to its country.
+        # A place abroad that no other name in the text points to is taken only when it is
+        # famous: a city of its own name, or a metropolis known by another name.
         if len(rows):
-            weak = (name_keys[rows] != m.key) & (pop[rows] < 100_000) & ~np.isin(cc[rows], list(named))
-            rows = rows[~weak]
+            told = np.array([c in settings.FOCUS_COUNTRIES or bool(pointers.get(c, set()) - {m.key})
+                             for c in cc[rows]], dtype=bool)
+            famous = np.where(name_keys[rows] == m.key, pop[rows] >= _FAMOUS_POPULATION,
+                              pop[rows] >= 10 * _FAMOUS_POPULATION)
+            famous |= np.isin(level[rows], ["ADM0", "ADM1"])
+            if not (told | famous).any() and not m.variant:
+                continue  # a name of obscure places far away only: a person or a word here
+            rows = rows[told | famous]
+        plausible.append((m, rows))
+    mentions = [m for m, _ in plausible]
+    for m, rows in plausible:
         if len(rows):
             prior = np.log10(pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
                                                              for f in fcode[rows]])
@@ -587,8 +618,32 @@ def _columns(gaz: gazetteer.Gazetteer) -> _Columns:
 
 
 @lru_cache(maxsize=2)
-def _columns_for(stamp: int, boundary_config: str | None) -> _Columns:
-    tab = gazetteer.load().places
+def _columns_for(gaz_id: int, boundary_config: str | None) -> _Columns:
+    """The columns, from the disk cache keyed by the gazetteer's and the boundaries' sources."""
+    gaz = gazetteer.load()
+    stamp = hashlib.sha256(json.dumps(
+        [_COLUMNS_VERSION, gaz.stamp, boundaries._source_stamp("admin2", boundary_config)]
+    ).encode()).hexdigest()[:16]
+    path = settings.CACHE_DIR / f"gazetteer-units-{stamp}.pkl"
+    if path.exists():
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as err:
+            logger.warning("cached admin units %s unreadable (%s); rebuilding", path, err)
+    cols = _build_columns(gaz)
+    try:
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(cols, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError as err:  # a read-only cache still leaves working columns
+        logger.warning("could not cache the admin units at %s: %s", path, err)
+    return cols
+
+
+def _build_columns(gaz: gazetteer.Gazetteer) -> _Columns:
+    tab = gaz.places
     obj = {c: tab[c].astype(object).to_numpy() for c in ("name", "feature_class", "feature_code",
                                                          "country_code", "admin1_code", "level",
                                                          "source")}
