@@ -38,8 +38,8 @@ _ID_COLUMN = {"documents": "doc_id", "places": "place_id", "events": "event_id",
               "areas": "area_id", "flows": "flow_id"}
 #: Store column -> ACLED export column, where ACLED names the concept differently.
 _ACLED_NAMES = {"event_id": "event_id_cnty", "admin0": "country", "actor1_count": "actor1_size"}
-#: ``date_precision`` -> ACLED ``time_precision`` (1 day, 2 week/month or range, 3 year or vaguer).
-_TIME_PRECISION = {"day": 1, "month": 2, "range": 2, "year": 3, "reported": 3}
+#: ``date_precision`` -> ACLED ``time_precision`` (1 day known, 2 within a week or so, 3 month or vaguer).
+_TIME_PRECISION = {"day": 1, "range": 2, "reported": 2, "month": 3, "year": 3}
 _DATE_COLUMNS = {"documents": ("published", "published"), "events": ("event_date", "event_date"),
                  "areas": ("start_date", "end_date"), "flows": ("start_date", "end_date")}
 

@@ -208,3 +208,10 @@ def test_seeding_and_export(tmp_path):
     assert 145 in set(table["fatalities"])
     geojson = store.export(s, "geojson")
     assert '"Peshawar"' in geojson and '"type": "FeatureCollection"' in geojson
+
+
+def test_acled_time_precision_follows_the_acled_codebook():
+    # ACLED: 1 the day is known, 2 within a week or so, 3 only the month (or vaguer).
+    events = schema.conform(pd.DataFrame({"event_date": ["2014-12-16", "2014-06-01", "2014-12-09"],
+                                          "date_precision": ["day", "month", "range"]}), "events")
+    assert list(store.acled_columns(events)["time_precision"]) == [1, 3, 2]
