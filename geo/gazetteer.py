@@ -39,7 +39,7 @@ COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "featu
            "country_code", "admin1_code", "admin2_code", "population", "level", "source")
 
 #: Bump when the index layout or the build rules change.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 
 # Short names analysts meet for whole countries; GeoNames' country file has none.
 _COUNTRY_ALIASES = {
@@ -52,6 +52,7 @@ _COUNTRY_ALIASES = {
     "SY": ["Syria"], "IR": ["Iran"], "LA": ["Laos"], "VN": ["Vietnam"], "TW": ["Taiwan"],
     "BO": ["Bolivia"], "VE": ["Venezuela"], "TZ": ["Tanzania"], "MD": ["Moldova"],
     "MK": ["Macedonia"], "NL": ["Holland"], "TR": ["Turkey"], "SZ": ["Swaziland"],
+    "PK": ["Pak"],  # "Pak army", "Pak-Afghan border"
 }
 # Nationality words that differ from the country's name by more than a suffix.
 _DEMONYMS = {
@@ -77,7 +78,7 @@ _ADMIN_ALIASES = {
                                                     "tribal belt", "tribal region", "tribal regions"],
     ("PK", "Islamabad Capital Territory"): ["ICT", "Federal Capital"],
     ("PK", "Azad Jammu & Kashmir"): ["Azad Kashmir", "AJK", "Pakistan-administered Kashmir",
-                                     "Pakistani Kashmir", "Pakistan-held Kashmir", "PoK", "PaK"],
+                                     "Pakistani Kashmir", "Pakistan-held Kashmir", "PoK"],
     ("PK", "Gilgit-Baltistan"): ["Northern Areas", "Gilgit Baltistan"],
     ("PK", "Sindh"): ["Sind"], ("PK", "Balochistan"): ["Baluchistan", "Baloch"],
     ("PK", "North Waziristan"): ["NWA", "N. Waziristan", "North Waziristan Agency"],

@@ -188,6 +188,7 @@ class _Mention:
     key: str
     rows: tuple
     unit_level: str | None = None   # a unit word follows ("Kurram agency")
+    local: bool = False             # a word for a local place follows ("Kure area", "Safi tehsil")
     needs_container: bool = False   # a common word: a place only with "X, <unit>"
     container: _Mention | None = None  # the mention after "X, "
     variant: bool = False           # found through the spelling skeleton
@@ -235,6 +236,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         nxt = keys[j + 1] if j + 1 < n and _gap_ok(text, end, tokens[j + 1][0], " ") else None
         if nxt in _UNIT_WORDS:
             m.unit_level = _UNIT_WORDS[nxt]
+            m.local = nxt in _PLACE_CUES
         mentions.append(m)
         i = j + 1
     _link_containers(text, mentions)
@@ -314,8 +316,9 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
         return True
     if loud:
         return False
-    # Inside a longer capitalised name whose head is not a place word: a person or a body.
-    if i > 0 and tokens[i - 1][2][0].isupper() and keys[i - 1] not in _QUALIFIERS \
+    # One word inside a longer capitalised name whose head is not a place word: a person or
+    # a body ("Kristina Webb"); a longer place name stays ("Azam Warsak South Waziristan").
+    if i > 0 and i == j and tokens[i - 1][2][0].isupper() and keys[i - 1] not in _QUALIFIERS \
             and _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") \
             and not gaz.names.get(keys[i - 1]) and not _sentence_start(text, tokens[i - 1][0]):
         return True
@@ -435,7 +438,8 @@ def _after_place_noun(text: str, start: int) -> bool:
 # --------------------------------------------------------------------------- resolution
 
 #: People: a place abroad that the text does not tie to its country needs this many to be
-#: meant without saying (100,000 for its own name, ten times more for another name).
+#: meant without saying (100,000 for its own name, thirty times more for another name),
+#: and is never meant by a name followed by "area", "village", "tehsil"...
 _FAMOUS_POPULATION = 100_000
 
 _FEATURE_PRIOR = {"PCLI": 1.0, "ADM1": 0.35, "PPLC": 0.45, "PPLA": 0.35, "PPLA2": 0.2, "ADM2": 0.15,
@@ -450,12 +454,15 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
     # Candidates with their prior (population, feature type, primary name).
     cands: list[np.ndarray] = []
     priors: list[np.ndarray] = []
-    # Which names point to which countries: a name's own entries, or a country or state.
+    # Which names point to which countries: a country's or a state's name, or a name whose
+    # own entries all lie in one country ("Wana"; not "Alexandria").
     pointers: dict[str, set] = {}
     for m in mentions:
-        for r in m.rows:
-            if level[r] in ("ADM0", "ADM1") or (name_keys[r] == m.key and r in m.rows[:3]):
-                pointers.setdefault(cc[r], set()).add(m.key)
+        own = {cc[r] for r in m.rows if name_keys[r] == m.key}
+        told = {cc[r] for r in m.rows if level[r] == "ADM0" or level[r] == "ADM1" and
+                name_keys[r] == m.key} | (own if len(own) == 1 else set())
+        for c in told:
+            pointers.setdefault(c, set()).add(m.key)
     plausible = []
     for m in mentions:
         rows = np.fromiter(m.rows, dtype=np.int64, count=len(m.rows))
@@ -465,9 +472,9 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
             told = np.array([c in settings.FOCUS_COUNTRIES or bool(pointers.get(c, set()) - {m.key})
                              for c in cc[rows]], dtype=bool)
             famous = np.where(name_keys[rows] == m.key, pop[rows] >= _FAMOUS_POPULATION,
-                              pop[rows] >= 10 * _FAMOUS_POPULATION)
+                              pop[rows] >= 30 * _FAMOUS_POPULATION) & (not m.local)
             famous |= np.isin(level[rows], ["ADM0", "ADM1"])
-            if not (told | famous).any() and not m.variant:
+            if not (told | famous).any() and not (m.variant or m.local):
                 continue  # a name of obscure places far away only: a person or a word here
             rows = rows[told | famous]
         plausible.append((m, rows))
