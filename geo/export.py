@@ -106,7 +106,7 @@ def export(layers: Layers, fmt: str, out: str | os.PathLike | None = None, *,
     elif fmt == "html":
         from geo import maps  # folium is only needed here
 
-        data = maps.make_map(layers).get_root().render().encode("utf-8")
+        data = maps.standalone_html(layers).encode("utf-8")
     else:
         data = _records(layers, fmt)
     if out is None:

@@ -18,7 +18,9 @@ instead; above ``CLUSTER_ABOVE`` markers are clustered.
 """
 from __future__ import annotations
 
+import base64
 import html
+import re
 from functools import lru_cache
 
 import branca.colormap
@@ -128,7 +130,44 @@ def make_map(layers: Layers, filters: Filters | None = None, draw: bool = False,
     return fmap
 
 
+def standalone_html(layers: Layers, filters: Filters | None = None) -> str:
+    """The map as one self-contained HTML file that opens offline anywhere.
+
+    The vendored Leaflet files are inlined (their images as data URIs)
+    instead of linked, since a file sent by e-mail has no server behind it.
+    """
+    html_text = make_map(layers, filters, assets=_INLINE).get_root().render()
+
+    def script(match: re.Match) -> str:
+        return f"<script>{_asset_text(match.group(1))}</script>"
+
+    def stylesheet(match: re.Match) -> str:
+        return f"<style>{_asset_text(match.group(1))}</style>"
+
+    prefix = re.escape(_INLINE)
+    html_text = re.sub(rf'<script src="{prefix}([^"]+)"></script>', script, html_text)
+    return re.sub(rf'<link rel="stylesheet" href="{prefix}([^"]+)"\s*/?>', stylesheet, html_text)
+
+
 # -- private --------------------------------------------------------------------------------
+_INLINE = "conflictmap-inline:"
+
+
+def _asset_text(name: str) -> str:
+    text = (ASSETS_DIR / name).read_text(encoding="utf-8")
+    if not name.endswith(".css"):
+        return text.replace("</script", "<\\/script")
+
+    def data_uri(match: re.Match) -> str:
+        image = ASSETS_DIR / match.group(1)
+        if not image.is_file():
+            return match.group(0)
+        mime = "image/svg+xml" if image.suffix == ".svg" else "image/png"
+        return f"url(data:{mime};base64,{base64.b64encode(image.read_bytes()).decode()})"
+
+    return re.sub(r"url\(['\"]?(?!data:|https?:|#)([^'\")]+)['\"]?\)", data_uri, text)
+
+
 def _esc(value) -> str:
     """Text safe inside HTML and inside a JavaScript template literal."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import json
 
 import numpy as np
@@ -123,3 +124,12 @@ def test_command_line_exports_and_exits_2_on_errors(seeded, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["export", "--format", "tiff", "--out", str(tmp_path / "x.tiff")])
     assert exit_.value.code == 2
+
+
+def test_html_export_is_self_contained_and_opens_offline(seeded):
+    # A file sent to a colleague has no server behind it: nothing may be fetched.
+    page = export.export(_view(seeded), "html").decode("utf-8")
+    assert "L.map(" in page
+    assert not re.search(r'<script[^>]+src="(?!data:)', page)
+    assert not re.search(r'<link[^>]+rel="stylesheet"', page)
+    assert "/app/static" not in page
