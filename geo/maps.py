@@ -251,19 +251,11 @@ def _basemap_frames() -> tuple[dict, dict, dict]:
 
 def _choropleth_scale(districts) -> tuple[str, str, branca.colormap.StepColormap | None]:
     """(column, caption, colour map) of the choropleth; no map when every district is 0."""
-    per_capita = districts["events_per_100k"].notna().any()
-    column = "events_per_100k" if per_capita else "events"
-    caption = "Events per 100,000 people" if per_capita else "Events per district"
-    top = float(districts[column].fillna(0).max())
-    if top <= 0:
+    column, caption, edges, colors = style.choropleth_classes(districts)
+    if not colors:
         return column, caption, None
-    steps = np.linspace(0, top, len(style.CHOROPLETH_COLORS) + 1)
-    steps = np.unique(np.round(steps, 1) if per_capita else np.ceil(steps))
-    # fewer classes than colours (small counts) take the darker end, so a hit district stands out
-    colors = list(style.CHOROPLETH_COLORS)[len(style.CHOROPLETH_COLORS) - (len(steps) - 1):]
-    cmap = branca.colormap.StepColormap(colors, index=list(steps),
-                                        vmin=0, vmax=top, caption=caption)
-    return column, caption, cmap
+    return column, caption, branca.colormap.StepColormap(colors, index=edges, vmin=0, vmax=edges[-1],
+                                                         caption=caption)
 
 
 def _choropleth(fmap: folium.Map, districts) -> None:

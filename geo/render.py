@@ -268,29 +268,14 @@ def _country_bounds(country: str) -> tuple:
 
 
 def _draw_choropleth(ax, districts: gpd.GeoDataFrame) -> None:
-    column, _ = _choropleth_value(districts)
+    column, _, edges, colors = style.choropleth_classes(districts)
     values = districts[column].fillna(0)
     shaded = districts[values > 0]
-    if shaded.empty:
+    if shaded.empty or not colors:
         return
-    edges = _choropleth_edges(values)
-    index = np.clip(np.searchsorted(edges, values[values > 0], side="right") - 1, 0,
-                    len(style.CHOROPLETH_COLORS) - 1)
-    shaded.plot(ax=ax, color=[style.CHOROPLETH_COLORS[i] for i in index],
+    index = np.clip(np.searchsorted(edges, values[values > 0], side="right") - 1, 0, len(colors) - 1)
+    shaded.plot(ax=ax, color=[colors[i] for i in index],
                 alpha=style.CHOROPLETH_OPACITY, edgecolor="#555555", linewidth=0.45, zorder=2)
-
-
-def _choropleth_value(districts: gpd.GeoDataFrame) -> tuple[str, str]:
-    """(column, caption) the districts are shaded by, as on the interactive map."""
-    if districts["events_per_100k"].notna().any():
-        return "events_per_100k", "Events per 100,000 people"
-    return "events", "Events per district"
-
-
-def _choropleth_edges(values: pd.Series) -> np.ndarray:
-    """Lower edges of the equal-interval classes from 0 to the largest value."""
-    top = max(float(values.max()) if len(values) else 0.0, 1.0)
-    return np.linspace(0.0, top, len(style.CHOROPLETH_COLORS) + 1)[:-1]
 
 
 def _draw_areas(ax, areas: gpd.GeoDataFrame) -> None:
@@ -583,12 +568,11 @@ def _legend_sections(frames: dict, choropleth: bool) -> list[tuple[str, list, li
             ["not reported" if v is None else f"{v:,.0f} {unit}" for v in steps], 1))
     districts = frames["choropleth"]
     if choropleth and len(districts) and districts["events"].sum() > 0:
-        column, caption = _choropleth_value(districts)
-        values = districts[column].fillna(0)
-        edges = _choropleth_edges(values)
+        _, caption, edges, colors = style.choropleth_classes(districts)
         sections.append((caption, [
             Patch(facecolor=c, alpha=style.CHOROPLETH_OPACITY, edgecolor="#999999")
-            for c in style.CHOROPLETH_COLORS], [f"≥ {lo:,.3g}" for lo in edges], len(edges)))
+            for c in colors], [f"{lo:,.3g} to {hi:,.3g}" for lo, hi in zip(edges, edges[1:])],
+            len(colors)))
     return sections
 
 

@@ -64,6 +64,34 @@ BACKGROUND = "#f4f6f8"   # sea and the rest of the world
 #: Choropleth: sequential palette (ColorBrewer YlOrRd, 5 classes) for counts per district.
 CHOROPLETH_COLORS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 CHOROPLETH_OPACITY = 0.6
+
+
+def choropleth_classes(districts) -> tuple[str, str, list[float], list[str]]:
+    """How districts are shaded, the same on the interactive map and in the image.
+
+    Parameters
+    ----------
+    districts : GeoDataFrame
+        ``geo.layers`` choropleth frame (``events``, ``events_per_100k``).
+
+    Returns
+    -------
+    column, caption, edges, colours
+        Equal-interval classes from 0 to the largest value: ``edges`` has one
+        more entry than ``colours``.  Fewer classes than colours (small
+        counts) take the darker end, so a district with events stands out.
+        ``colours`` is empty when every district is 0.
+    """
+    per_capita = bool(districts["events_per_100k"].notna().any())
+    column = "events_per_100k" if per_capita else "events"
+    caption = "Events per 100,000 people" if per_capita else "Events per district"
+    top = float(districts[column].fillna(0).max()) if len(districts) else 0.0
+    if not top > 0:
+        return column, caption, [], []
+    n = len(CHOROPLETH_COLORS)
+    raw = [top * i / n for i in range(n + 1)]
+    edges = sorted({round(v, 1) if per_capita else float(math.ceil(v)) for v in raw})
+    return column, caption, edges, list(CHOROPLETH_COLORS[n - (len(edges) - 1):])
 #: Heat map gradient, low to high.
 HEAT_GRADIENT = {0.2: "#ffffb2", 0.45: "#fd8d3c", 0.7: "#f03b20", 1.0: "#bd0026"}
 
