@@ -119,6 +119,7 @@ def parse(text: str | bytes) -> list[Place]:
     gaz = gazetteer.load()
     mentions = _recognise(_mask_markup(text), gaz)
     places = _resolve(mentions, gaz)
+    _locate_streets(places)
     _add_admin_units(places)
     if settings.ONLINE_GEOCODER:
         _geocode_online([p for p in places if not p.resolved])
@@ -174,7 +175,22 @@ _UNIT_WORDS = {"district": "ADM2", "districts": "ADM2", "agency": "ADM2", "agenc
                "state": "ADM1", "division": "DIVISION", "tehsil": None, "village": None,
                "town": None, "city": None, "valley": None, "area": None, "region": None,
                "sector": None, "subdivision": None, "tribal": None}
+# Capitalised words that start sentences or names but are no first names.
+_NOT_FIRST_NAMES = _QUALIFIERS | _CONNECTORS | _TITLES | _CALENDAR | _SPEECH | {
+    "a", "an", "this", "that", "these", "those", "his", "her", "their", "our", "its", "my",
+    "when", "while", "after", "before", "as", "if", "but", "so", "since", "during", "about",
+    "state", "county", "city", "federal", "saint", "mount", "mt", "fort", "ft", "lake", "port",
+    "san", "santa", "los", "las", "el", "la", "st", "camp", "cape", "point", "glen", "grand"}
 _PLACE_CUES = {"village", "town", "tehsil", "valley", "sector", "agency", "district", "area"}
+_STREET_TYPES = (r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Lane|Boulevard|Blvd\.|Parkway|"
+                 r"Pkwy\.|Highway|Hwy\.|Circle|Court|Ct\.|Pike|Turnpike|Expressway|Freeway|Terrace")
+_STREET = re.compile(
+    r"\b(?:(?:U\.S\.|State|County|Interstate|US|SR|I-)\s?(?:Highway|Route|Road|Hwy\.?)?\s?\d{1,4}\b"
+    r"|(?:Highway|Route|Interstate|County Road)\s\d{1,4}\b"
+    r"|(?:(?:North|South|East|West|N\.|S\.|E\.|W\.)\s)?((?:[A-Z][a-z']+|\d{1,3}(?:st|nd|rd|th))"
+    r"(?:\s[A-Z][a-z']+){0,2})\s(?:" + _STREET_TYPES + r")(?:\s(?:North|South|East|West))?(?![\w-]))")
+# Capitalised words before a street type that make no street name ("The Road", "Wall Street" stays).
+_NOT_STREET_NAMES = {"the", "this", "that", "main line", "silk", "high"}
 _AGE = re.compile(r", (?:\d{1,2}|aged \d{1,2}),")
 _HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^<>]{1,2000}>", re.S | re.I)
 _MAX_NGRAM = 6
@@ -192,6 +208,7 @@ class _Mention:
     needs_container: bool = False   # a common word: a place only with "X, <unit>"
     container: _Mention | None = None  # the mention after "X, "
     variant: bool = False           # found through the spelling skeleton
+    street: bool = False            # a street or numbered road ("Darby Street", "Highway 19")
 
 
 def _mask_markup(text: str) -> str:
@@ -206,7 +223,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
     n = len(tokens)
     keys = [gazetteer.key(t[2]) for t in tokens]
     shouting = _shouting_lines(text, tokens)
-    persons = _person_words(text, tokens, keys)
+    persons = _person_words(text, tokens, keys, gaz, shouting)
     mentions: list[_Mention] = []
     i = 0
     while i < n:
@@ -239,6 +256,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
             m.local = nxt in _PLACE_CUES
         mentions.append(m)
         i = j + 1
+    mentions = _with_streets(text, mentions)
     _link_containers(text, mentions)
     # A common word is a place with a container after it, after "city of", before a
     # unit word, or when it names a unit of a country the text (or the map) is about.
@@ -362,8 +380,10 @@ def _shouting_lines(text: str, tokens: list) -> list[bool]:
     return flags
 
 
-def _person_words(text: str, tokens: list, keys: list) -> set[str]:
-    """Surnames: the capitalised word after a title or before a verb of speech."""
+def _person_words(text: str, tokens: list, keys: list, gaz: gazetteer.Gazetteer,
+                  shouting: list[bool]) -> set[str]:
+    """Surnames: the last word of a name after a title, before a verb of speech, or after a
+    capitalised word that is no place ("Kristina Webb"); bare "Webb" is then no place either."""
     persons: set[str] = set()
     n = len(tokens)
     for i in range(n - 1):
@@ -387,6 +407,16 @@ def _person_words(text: str, tokens: list, keys: list) -> set[str]:
                     _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
                 j += 1
             if j > i + 1 and keys[i] in _SPEECH:
+                persons.add(keys[j])
+        # "Kristina Webb": a capitalised word that names no place, then a name: its last word
+        if a[2][:1].isupper() and b[2][:1].isupper() and not a[2].isupper() and \
+                keys[i] not in gaz.names and keys[i] not in _NOT_FIRST_NAMES and \
+                _gap_ok(text, a[1], b[0], " ") and not shouting[i]:
+            j = i + 1
+            while j + 1 < n and j < i + 3 and tokens[j + 1][2][:1].isupper() and \
+                    _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
+                j += 1
+            if keys[j] not in _BODY_WORDS and keys[j] not in _UNIT_WORDS:
                 persons.add(keys[j])
         if _AGE.match(text, b[1]) and a[2][:1].isupper() and b[2][:1].isupper() and \
                 _gap_ok(text, a[1], b[0], " ") and keys[i] not in _QUALIFIERS:
@@ -421,6 +451,32 @@ def _unknown_with_cue(text, tokens, keys, i, loud) -> _Mention | None:
         return None
     return _Mention(start, end, surface, k, gaz.lookup_variant(surface),
                     unit_level=unit_level, variant=True)
+
+
+def _with_streets(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Add streets and numbered roads; a place name inside one ("Memphis Street") is the street."""
+    streets = [_Mention(m.start(), m.end(), m.group(0), gazetteer.key(m.group(0)), (), street=True)
+               for m in _STREET.finditer(text)
+               if gazetteer.key(m.group(1) or "") not in _NOT_STREET_NAMES]
+    if not streets:
+        return mentions
+    kept = [m for m in mentions if not any(m.start < s.end and s.start < m.end for s in streets)]
+    return sorted(kept + streets, key=lambda m: m.start)
+
+
+def _locate_streets(places: list[Place]) -> None:
+    """A street takes the point and units of the nearest town named before it (or after)."""
+    towns = [p for p in places if p.resolved and p.feature_class == "P"]
+    for p in places:
+        if p.resolved or p.evidence != "street or road" or not towns:
+            continue
+        before = [t for t in towns if t.start < p.start]
+        town = before[-1] if before else towns[0]
+        for attr in ("latitude", "longitude", "country_code", "admin1", "admin1_2014", "admin2"):
+            setattr(p, attr, getattr(town, attr))
+        p.name = f"{p.surface}, {town.name}"
+        p.confidence = 0.3 * town.confidence
+        p.evidence = f"street or road, placed at the town named nearest before it ({town.name})"
 
 
 def _link_containers(text: str, mentions: list[_Mention]) -> None:
@@ -459,8 +515,8 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
     pointers: dict[str, set] = {}
     for m in mentions:
         own = {cc[r] for r in m.rows if name_keys[r] == m.key}
-        told = {cc[r] for r in m.rows if level[r] == "ADM0" or level[r] == "ADM1" and
-                name_keys[r] == m.key} | (own if len(own) == 1 else set())
+        told = {cc[r] for r in m.rows if level[r] in ("ADM0", "ADM1")} | (
+            own if len(own) == 1 else set())
         for c in told:
             pointers.setdefault(c, set()).add(m.key)
     plausible = []
@@ -523,7 +579,7 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
         place = Place(start=m.start, end=m.end, surface=m.surface)
         out.append(place)
         if not len(rows):
-            place.evidence = "not in the gazetteer"
+            place.evidence = "street or road" if m.street else "not in the gazetteer"
             continue
         score = prior.copy()
         reasons = [dict() for _ in rows]

@@ -110,3 +110,25 @@ def test_twenty_megabytes_of_text():
     text = ("Shelling near Peshawar went on. " * 16) + "\n"
     places = geoparse.parse(text * (20_000_000 // len(text)))
     assert places and all(p.name == "Peshawar" for p in places)
+
+
+def test_surname_of_a_named_person_is_not_a_place_later():
+    text = "Kristina Webb runs the shelter. On Monday Webb asked the city of Dallas for money."
+    surfaces = [p.surface for p in geoparse.parse(text)]
+    assert "Webb" not in surfaces and "Dallas" in surfaces
+
+
+def test_street_is_a_place_at_its_town():
+    places = geoparse.parse("Police closed Memphis Street in Alexandria, Va., and Highway 19.")
+    street = _first(places, "Memphis Street")
+    assert "Memphis" not in [p.surface for p in places]
+    assert street.resolved and street.admin1 == _first(places, "Alexandria").admin1
+    assert _first(places, "Highway 19").evidence.startswith("street")
+
+
+def test_small_place_abroad_needs_its_country_in_the_text():
+    # Mastung is in Pakistan; "Dasht" also names villages in Iran and Armenia, which the
+    # text never points to, and "Kure area" is no Japanese city.
+    places = geoparse.parse("Dasht and Kure area, Mastung district.")
+    assert all(p.country_code in (None, "PK") for p in places)
+    assert not _first(places, "Kure").resolved
