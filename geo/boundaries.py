@@ -197,17 +197,20 @@ def join(points: gpd.GeoDataFrame, levels: tuple[str, ...] = ("admin2", "admin1"
         found[level][hit] = idx[hit]
         found["admin0"][hit] = -1
         distance[hit] = np.fmax(np.nan_to_num(distance[hit]), km[hit])
-    # Categoricals: a million rows share a few thousand names.
-    layers = [(_index(level), mapping, found[level] >= 0, found[level]) for level, mapping in steps.items()]
+    # Categoricals: a million rows share a few thousand names.  A point is found at one
+    # level at most, so its code is the largest over the levels (-1 where not found there).
     for col in JOIN_COLUMNS[:-1]:
-        sources = [(index.values(m[col]), hit, idx) for index, m, hit, idx in layers if col in m]
+        sources = [(_index(level).values(m[col]), found[level]) for level, m in steps.items() if col in m]
         if not sources:
             out[col] = pd.Categorical([None] * n)
             continue
-        categories = pd.Index(pd.unique(np.concatenate([v for v, _, _ in sources]))).dropna()
-        codes = np.full(n, -1, dtype=np.int64)
-        for values, hit, idx in sources:
-            codes[hit] = categories.get_indexer(values)[idx[hit]]
+        categories = pd.Index(pd.unique(np.concatenate([v for v, _ in sources]))).dropna()
+        codes = None
+        for values, row in sources:
+            # Row -1 (not found) takes the appended -1.
+            lookup = np.append(categories.get_indexer(values), -1).astype(np.int32)
+            level_codes = lookup[row]
+            codes = level_codes if codes is None else np.maximum(codes, level_codes)
         out[col] = pd.Categorical.from_codes(codes, categories=categories)
     out["admin_distance_km"] = distance
     return out
