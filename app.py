@@ -14,16 +14,9 @@ from ui import view
 
 DEFAULT_LAYERS = ("choropleth", "areas", "flows", "events", "sites")
 
-store = view.start("conflictmap", "Text in, maps out: attacks, operations and displacement from news text.")
-if store.is_empty():
-    view.empty_store(store)
-    st.stop()
-filters = view.sidebar(store, DEFAULT_LAYERS)
-data = layers.build(store, filters)
-view.share_link(filters, DEFAULT_LAYERS)
+filters, data = view.open_view(
+    "conflictmap", "Text in, maps out: attacks, operations and displacement from news text.", DEFAULT_LAYERS)
 view.headline(data)
-if view.nothing_matches(data):
-    st.stop()
 
 out = view.show_map(maps.make_map(data, filters), filters, key="overview_map")
 view.download(data, filters)

@@ -12,19 +12,18 @@ from ui import view
 
 DEFAULT_LAYERS = ("sites",)
 
-store = view.start("Attack sites", "Where attacks happened: size shows fatalities, colour the event type.")
-if store.is_empty():
-    view.empty_store(store)
-    st.stop()
-filters = view.sidebar(store, DEFAULT_LAYERS)
-heat = st.toggle("Heat map", value="heat" in filters.layers, key="heat_toggle",
-                 help="Density of events instead of one marker each")
-shown = tuple(k for k in filters.layers if k not in ("heat", "sites")) + (("heat",) if heat else ("sites",))
-filters = dataclasses.replace(filters, layers=shown)
-data = layers.build(store, filters)
-view.share_link(filters, DEFAULT_LAYERS)
-if view.nothing_matches(data):
-    st.stop()
+
+
+def _heat_toggle(filters: layers.Filters) -> layers.Filters:
+    heat = st.toggle("Heat map", value="heat" in filters.layers, key="heat_toggle",
+                     help="Density of events instead of one marker each")
+    shown = tuple(k for k in filters.layers if k not in ("heat", "sites")) + (("heat",) if heat else ("sites",))
+    return dataclasses.replace(filters, layers=shown)
+
+
+filters, data = view.open_view(
+    "Attack sites", "Where attacks happened: size shows fatalities, colour the event type.", DEFAULT_LAYERS,
+    adjust=_heat_toggle)
 if data.sites.empty:
     st.info("No attack site matches these filters (other events, areas or flows may: see the Overview).")
 st.caption(f"{len(data.sites):,} attack sites, {int(data.sites['fatalities'].fillna(0).sum()):,} people killed.")

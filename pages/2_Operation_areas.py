@@ -11,15 +11,8 @@ from ui import view
 
 DEFAULT_LAYERS = ("areas", "sites", "events")
 
-store = view.start("Operation areas", "Military operations and strike zones, with what happened inside them.")
-if store.is_empty():
-    view.empty_store(store)
-    st.stop()
-filters = view.sidebar(store, DEFAULT_LAYERS)
-data = layers.build(store, filters)
-view.share_link(filters, DEFAULT_LAYERS)
-if view.nothing_matches(data):
-    st.stop()
+filters, data = view.open_view(
+    "Operation areas", "Military operations and strike zones, with what happened inside them.", DEFAULT_LAYERS)
 if data.areas.empty:
     st.info("No operation area matches these filters.")
 view.show_map(maps.make_map(data, filters), filters, key="areas_map")

@@ -11,15 +11,8 @@ from ui import view
 
 DEFAULT_LAYERS = ("flows",)
 
-store = view.start("Displacement flows", "Who moved where: width shows how many; dashed lines are speculative.")
-if store.is_empty():
-    view.empty_store(store)
-    st.stop()
-filters = view.sidebar(store, DEFAULT_LAYERS)
-data = layers.build(store, filters)
-view.share_link(filters, DEFAULT_LAYERS)
-if view.nothing_matches(data):
-    st.stop()
+filters, data = view.open_view(
+    "Displacement flows", "Who moved where: width shows how many; dashed lines are speculative.", DEFAULT_LAYERS)
 if data.flows.empty:
     st.info("No flow matches these filters.")
 st.caption(f"{data.headline.displaced:,} people displaced (flows counted in people).")

@@ -9,8 +9,8 @@ reproduces filters, layers, centre and zoom.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from dataclasses import replace
+from typing import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -19,8 +19,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings, style
-from geo.layers import BASEMAPS, LAYER_KEYS, FilterError, Filters, Layers
+from geo.layers import BASEMAPS, LAYER_KEYS, FilterError, Filters, Layers, build
 from geo.store import Store, StoreError, ensure_seeded
+from ui.download import download_controls
 from ui.gate import require_password
 
 _BASEMAP_LABELS = {"boundaries": "Boundaries (offline)", "osm": "OpenStreetMap", "carto": "CARTO light",
@@ -39,6 +40,28 @@ def start(title: str, caption: str = "") -> Store:
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def open_view(title: str, caption: str, default_layers: tuple[str, ...],
+              adjust: Callable[[Filters], Filters] | None = None) -> tuple[Filters, Layers]:
+    """A map page's opening: header, store, filters sidebar, layers and share link.
+
+    Stops the page with a helpful message when the store is empty or the
+    filters keep nothing.  ``adjust`` lets a page change the filters (a
+    toggle of its own) before the layers are built.
+    """
+    store = start(title, caption)
+    if store.is_empty():
+        empty_store(store)
+        st.stop()
+    filters = sidebar(store, default_layers)
+    if adjust is not None:
+        filters = adjust(filters)
+    data = build(store, filters)
+    share_link(filters, default_layers)
+    if nothing_matches(data):
+        st.stop()
+    return filters, data
 
 
 def sidebar(store: Store, default_layers: tuple[str, ...]) -> Filters:
@@ -147,11 +170,8 @@ def nothing_matches(layers: Layers) -> bool:
 
 
 def download(layers: Layers, filters: Filters) -> None:
-    """The export controls of ``ui.download``, when that module is installed."""
-    if importlib.util.find_spec("ui.download") is not None:
-        from ui.download import download_controls
-
-        download_controls(layers, filters)
+    """The export controls (``ui.download``) for this view."""
+    download_controls(layers, filters)
 
 
 def headline(layers: Layers) -> None:
