@@ -177,13 +177,18 @@ def download(layers: Layers, filters: Filters) -> None:
 def headline(layers: Layers) -> None:
     """Headline figures with their units."""
     h = layers.headline
-    cols = st.columns([1, 1, 1, 1, 2])
+    cols = st.columns([1, 1, 1, 1, 1.4, 1.4])
     cols[0].metric("Events", f"{h.events:,}")
-    cols[1].metric("Fatalities (people)", f"{h.fatalities:,}")
-    cols[2].metric("People displaced", f"{h.displaced:,}")
+    cols[1].metric("People killed", _compact(h.fatalities), help=f"Fatalities: {h.fatalities:,} people")
+    cols[2].metric("People displaced", _compact(h.displaced), help=f"{h.displaced:,} people")
     cols[3].metric("Districts affected", f"{h.districts:,}")
-    span = f"{h.date_from} to {h.date_to}" if h.date_from else "undated"
-    cols[4].metric("Date span", span if h.date_from != h.date_to else h.date_from)
+    cols[4].metric("First event", h.date_from or "undated")
+    cols[5].metric("Last event", h.date_to or "undated")
+
+
+def _compact(number: int) -> str:
+    """1,234 -> "1,234"; 1,000,000 -> "1.0 M": big figures stay readable in a narrow column."""
+    return f"{number / 1e6:.1f} M" if number >= 1_000_000 else f"{number:,}"
 
 
 # -- private --------------------------------------------------------------------------------
