@@ -34,7 +34,7 @@ import shapely
 from matplotlib.backends.backend_pdf import PdfPages
 
 from geo import layers as layers_mod
-from geo import render, schema, settings
+from geo import render, schema, settings, style
 from geo.layers import Filters, Layers
 from geo.store import Store, acled_columns
 
@@ -259,7 +259,7 @@ def _report(layers: Layers, documents: pd.DataFrame, title: str | None) -> bytes
             "Link": documents["url"],
         })
         _table_pages(pdf, f"Source documents ({len(docs):,})", docs, (0.42, 0.1, 0.14, 0.34),
-                     "Data: " + " · ".join(render.attribution()))
+                     "Data: " + " · ".join(style.attribution()))
     return buffer.getvalue()
 
 

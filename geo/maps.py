@@ -32,7 +32,7 @@ from branca.element import Element, MacroElement
 from folium import plugins
 from jinja2 import Template
 
-from geo import boundaries, layers as layers_mod, settings, style
+from geo import boundaries, layers as layers_mod, schema, settings, style
 from geo.layers import Filters, Layers
 
 #: Above this many markers they are clustered.
@@ -118,6 +118,7 @@ def make_map(layers: Layers, filters: Filters | None = None, draw: bool = False,
         if key in shown and len(frame):
             _points(fmap, frame, key)
     _Legend(_legend_sections(layers, shown)).add_to(fmap)
+    _Credits(_credits(layers)).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     plugins.Fullscreen(position="topleft").add_to(fmap)
     if draw:
@@ -423,6 +424,29 @@ class _Legend(MacroElement):
                 parts.append(f"<div><span style='display:inline-block;margin-right:6px;"
                              f"vertical-align:middle;{swatch}'></span>{_esc(label)}</div>")
         self.body = "".join(parts) or "<i>Nothing to show</i>"
+
+
+def _credits(layers: Layers) -> str:
+    """Who to credit for what the map shows: the shipped data, and each imported dataset in view."""
+    datasets = {v for key in ("sites", "events", "areas", "flows")
+                for v in getattr(layers, key).get("source_dataset", pd.Series(dtype=str)).dropna()}
+    lines = [schema.DATASET_CREDITS[d] for d in sorted(datasets) if d in schema.DATASET_CREDITS]
+    return " | ".join(_esc(line) for line in lines + style.attribution())
+
+
+class _Credits(MacroElement):
+    """The credit line, added to Leaflet's attribution control (bottom right)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Credits"
+        self.text = text
 
 
 def _frame(fmap: folium.Map, layers: Layers, filters: Filters) -> None:

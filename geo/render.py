@@ -12,7 +12,6 @@ figure is sized to a page preset (``PAGES``) so that it prints as it is;
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from functools import lru_cache
 
@@ -29,7 +28,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle  # noqa: E402
 from pyproj import Geod  # noqa: E402
 
-from geo import boundaries, settings, style  # noqa: E402
+from geo import boundaries, schema, settings, style  # noqa: E402
 from geo.layers import Layers  # noqa: E402
 
 #: Page presets: name -> (width, height) in inches.
@@ -108,19 +107,10 @@ def map_figure(layers: Layers, page: str = "a4-landscape", title: str | None = N
     _legend(fig, fig.add_axes(boxes["legend"]), frames, choropleth)
     _heading(fig, boxes["title"], title or f"Conflict events, {country}",
              subtitle if subtitle is not None else _default_subtitle(layers))
-    _footer(fig, boxes["footer"], width, documents)
+    datasets = {v for key in ("sites", "events", "areas", "flows")
+                for v in frames[key].get("source_dataset", pd.Series(dtype=str)).dropna()}
+    _footer(fig, boxes["footer"], width, documents, sorted(datasets))
     return fig
-
-
-def attribution() -> list[str]:
-    """Attribution lines of the shipped data, read from ``data/SOURCES.md``.
-
-    Returns
-    -------
-    list of str
-        The bullets of its "Attribution" section, Markdown removed.
-    """
-    return list(_attribution(str(settings.DATA_DIR / "SOURCES.md")))
 
 
 # ------------------------------------------------------------------------------ layout
@@ -616,10 +606,12 @@ def _default_subtitle(layers: Layers) -> str:
     return text + (" · filtered by " + "; ".join(narrowed) if narrowed else "")
 
 
-def _footer(fig: Figure, box: list[float], width_in: float, documents: pd.DataFrame | None) -> None:
+def _footer(fig: Figure, box: list[float], width_in: float, documents: pd.DataFrame | None,
+            datasets: list[str]) -> None:
     x, y, w, h = box
     chars = int(w * width_in * 17)  # about 17 characters of 6 pt text per inch
-    lines = ["Data: " + " · ".join(attribution())]
+    lines = [schema.DATASET_CREDITS[d] for d in datasets if d in schema.DATASET_CREDITS]
+    lines.append("Data: " + " · ".join(style.attribution()))
     if documents is not None and len(documents):
         names = [f"{t or 'untitled'} ({p})" if p else str(t or "untitled")
                  for t, p in zip(documents["title"], documents["published"])]
@@ -627,18 +619,3 @@ def _footer(fig: Figure, box: list[float], width_in: float, documents: pd.DataFr
     wrapped = [piece for line in lines for piece in textwrap.wrap(line, chars)][:5]
     fig.text(x, y + h, "\n".join(wrapped), fontsize=6, va="top", ha="left", color="#555555",
              linespacing=1.35)
-
-
-@lru_cache(maxsize=4)
-def _attribution(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise OSError(f"cannot read the attribution in {path}: {exc.strerror}") from None
-    section = re.search(r"^## Attribution[^\n]*\n(.*?)(?=^## |\Z)", text, re.S | re.M)
-    if section is None:
-        raise ValueError(f"{path} has no '## Attribution' section")
-    bullets = re.findall(r"^- (.+)$", section.group(1), re.M)
-    # drop Markdown emphasis and link targets, keep the words
-    return tuple(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", b).replace("**", "").strip() for b in bullets)

@@ -16,6 +16,12 @@ import pandas as pd
 #: Version of this schema, recorded in the store; bump on incompatible change.
 SCHEMA_VERSION = 1
 
+#: Credit owed when records of a ``source_dataset`` are shown (maps and exports print it).
+DATASET_CREDITS = {
+    "ucdp": "Events: UCDP Georeferenced Event Dataset (Uppsala Conflict Data Program, ucdp.uu.se), CC BY 4.0",
+    "acled": "Events: Armed Conflict Location & Event Data (ACLED, acleddata.com), under ACLED's terms of use",
+}
+
 #: ``geo_precision`` codes, as ACLED and UCDP use them.
 GEO_PRECISION = {1: "exact place", 2: "district", 3: "province", 4: "country"}
 

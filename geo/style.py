@@ -9,6 +9,10 @@ palette is Okabe-Ito, readable by colour-blind readers.
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
+
+from geo import settings
 
 #: ACLED event type -> (colour, symbol).  Symbols are matplotlib marker codes
 #: (``o`` circle, ``^`` triangle, ``s`` square, ``D`` diamond, ``v``, ``P``).
@@ -150,3 +154,29 @@ def _isnan(value) -> bool:
         return math.isnan(float(value))
     except (TypeError, ValueError):
         return value is None or str(value) in ("<NA>", "nan", "NaT")
+
+
+def attribution() -> list[str]:
+    """Credit lines every map carries, read from the "Attribution" section of ``data/SOURCES.md``.
+
+    Returns
+    -------
+    list of str
+        The section's bullets, Markdown removed.
+    """
+    return list(_attribution(str(settings.DATA_DIR / "SOURCES.md")))
+
+
+@lru_cache(maxsize=4)
+def _attribution(path: str) -> tuple[str, ...]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise OSError(f"cannot read the attribution in {path}: {exc.strerror}") from None
+    section = re.search(r"^## Attribution[^\n]*\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    if section is None:
+        raise ValueError(f"{path} has no '## Attribution' section")
+    bullets = re.findall(r"^- (.+)$", section.group(1), re.M)
+    # drop Markdown emphasis and link targets, keep the words
+    return tuple(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", b).replace("**", "").strip() for b in bullets)

@@ -78,3 +78,13 @@ def test_many_events_switch_to_aggregates(tmp_path, monkeypatch):
     aggregated = _html(data)
     assert "cm-site" not in aggregated and "L.heatLayer" in aggregated
     assert "400 events: shown as heat map and districts" in aggregated
+
+
+def test_map_credits_the_boundaries_and_each_imported_dataset(tmp_path):
+    from geo import ingest, layers, maps, store
+
+    s = store.Store(tmp_path / "store.gpkg")
+    ingest.save(ingest.read(store.settings.DATA_DIR / "samples" / "ucdp_ged_pakistan_2009_2010.csv"), s)
+    page = maps.make_map(layers.build(s, layers.Filters())).get_root().render()
+    assert "OpenStreetMap contributors" in page
+    assert "Uppsala Conflict Data Program" in page

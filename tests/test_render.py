@@ -7,7 +7,7 @@ import pytest
 from matplotlib.patches import Rectangle
 from pyproj import Geod
 
-from geo import layers, render, store
+from geo import layers, render, store, style
 
 
 @pytest.fixture(scope="module")
@@ -71,5 +71,5 @@ def test_choropleth_is_drawn_only_when_chosen(seeded):
 
 
 def test_attribution_comes_from_sources_file():
-    lines = " ".join(render.attribution())
+    lines = " ".join(style.attribution())
     assert "OpenStreetMap contributors" in lines and "GeoNames" in lines and "**" not in lines
