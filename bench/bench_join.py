@@ -1,6 +1,6 @@
 """Benchmark: one million random points over Pakistan joined to districts.
 
-Prints points per second for ``geo.boundaries.join`` (all levels: district,
+Prints points per second (fastest of three runs) for ``geo.boundaries.join`` (all levels: district,
 province, country, with the nearest-unit rule) and for a plain
 ``geopandas.sjoin(points, districts, predicate="within")`` on the same
 full-detail districts, the ratio, and checks that both give the same
@@ -20,6 +20,16 @@ from geo import boundaries
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 
 
+def _best(run, repeat: int = 3):
+    """Fastest of ``repeat`` runs (s) and its result: the machine is shared, so the minimum is the figure."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - t)
+    return best, result
+
+
 def main() -> None:
     districts = boundaries.load("admin2")
     minx, miny, maxx, maxy = districts.total_bounds
@@ -32,16 +42,10 @@ def main() -> None:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t = time.perf_counter()
-        districts_only = boundaries.join(points, levels=("admin2",))
-        t_district = time.perf_counter() - t
-        t = time.perf_counter()
-        ours = boundaries.join(points)
-        t_ours = time.perf_counter() - t
-
-    t = time.perf_counter()
-    plain = gpd.sjoin(points, districts[["name", "geometry"]], predicate="within", how="left")
-    t_plain = time.perf_counter() - t
+        t_district, districts_only = _best(lambda: boundaries.join(points, levels=("admin2",)))
+        t_ours, ours = _best(lambda: boundaries.join(points))
+    t_plain, plain = _best(lambda: gpd.sjoin(points, districts[["name", "geometry"]], predicate="within",
+                                             how="left"))
 
     plain = plain[~plain.index.duplicated()]
     inside = plain["name"].notna()

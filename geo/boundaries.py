@@ -150,10 +150,13 @@ def join(points: gpd.GeoDataFrame, levels: tuple[str, ...] = ("admin2", "admin1"
         return out
 
     geoms = np.asarray(out.geometry.values)
-    point = shapely.get_type_id(geoms) == 0
-    point[point] = ~shapely.is_empty(geoms[point])
-    x, y = np.full(n, np.nan), np.full(n, np.nan)
-    x[point], y[point] = shapely.get_x(geoms[point]), shapely.get_y(geoms[point])
+    point = (shapely.get_type_id(geoms) == 0) & (shapely.get_num_coordinates(geoms) == 1)
+    if point.all():
+        x, y = shapely.get_coordinates(geoms).T
+    else:  # empty points, None and other geometry types keep NaN
+        x, y = np.full(n, np.nan), np.full(n, np.nan)
+        xy = shapely.get_coordinates(geoms[point])
+        x[point], y[point] = xy[:, 0], xy[:, 1]
     valid = np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= 180) & (np.abs(y) <= 90)
     bad = int((~valid).sum())
     if bad:
@@ -176,7 +179,7 @@ def join(points: gpd.GeoDataFrame, levels: tuple[str, ...] = ("admin2", "admin1"
     found = {level: np.full(n, -1, dtype=np.int64) for level in ("admin2", "admin1", "admin0")}
     todo = valid.copy()
     for level in steps:
-        found[level][todo] = _index(level).locate(x, y, todo)[todo]
+        found[level] = _index(level).locate(x, y, todo)
         distance[found[level] >= 0] = 0.0
         todo &= found[level] < 0
     # In no unit at all (at sea, in a gap between simplified borders): the nearest
@@ -454,7 +457,7 @@ class _GridIndex:
         sel = np.flatnonzero(mask)
         if sel.size == 0:
             return idx
-        label = self._labels_at(x[sel], y[sel])
+        label = self._labels_at(x, y) if sel.size == len(x) else self._labels_at(x[sel], y[sel])
         idx[sel] = np.maximum(label, -1)
         exact = sel[label == _CROSSED]
         if exact.size:
@@ -495,8 +498,8 @@ class _GridIndex:
         col = np.floor((x - self.x0) / self.cell).astype(np.int64)
         row = np.floor((y - self.y0) / self.cell).astype(np.int64)
         inside = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
-        label = np.full(x.size, _FAR, dtype=np.int64)  # off the grid is far from every unit
-        label[inside] = self.labels[row[inside], col[inside]]
+        label = np.take(self.labels.ravel(), row * nx + col, mode="clip").astype(np.int64)
+        label[~inside] = _FAR  # off the grid is far from every unit
         return label
 
     @cached_property
