@@ -25,6 +25,7 @@ class Adapter:
 
     def __init__(self) -> None:
         self._last: tuple[str, geoparse.Place | None] | None = None
+        geoparse.load()
 
     def geoparse(self, text: str) -> list[tuple]:
         return [(p.start, p.end, p.name, p.latitude, p.longitude) for p in geoparse.parse(text)]

