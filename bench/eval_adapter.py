@@ -4,7 +4,10 @@
 event record's text says the event happened at (the finest unit named in the
 first sentence, the where-description, consistent with the coarser units
 named beside it); ``admin_units`` gives that place's province and district in
-the names of the era event datasets use.
+the names of the era event datasets use, or, with no point at all, those of a
+mention known to lie in a unit named beside it.  When the finest mention is
+not in the gazetteer, the event is placed at the representative point of the
+unit named with it, and that mention's ``Place.evidence`` says so.
 """
 from __future__ import annotations
 
@@ -36,6 +39,8 @@ class Adapter:
 
     def admin_units(self, text: str) -> tuple[str | None, str | None]:
         place = self._event_place(text)
+        if place is None:  # no point, but maybe a place known to lie in a named unit
+            place = next((p for p in geoparse.parse(text) if p.admin1_2014), None)
         if place is None:
             return None, None
         return place.admin1_2014, _era_district(place.admin2)

@@ -128,6 +128,7 @@ def parse(text: str | bytes) -> list[Place]:
     mentions = _veto_people(masked, _recognise(masked, gaz), gaz)
     places = _resolve(mentions, gaz)
     _locate_streets(places)
+    _within_named_units(masked, places)
     _add_admin_units(places)
     if settings.ONLINE_GEOCODER:
         _geocode_online([p for p in places if not p.resolved])
@@ -288,11 +289,34 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
     for m in kept:
         if m.variant:  # a spelling variant only within the countries in question
             m.rows = tuple(r for r in m.rows if col.cc[r] in countries)
+        if m.unit_level in _FUZZY_LEVELS and not any(col.level[r] == m.unit_level for r in m.rows):
+            m.rows += _similar_unit(m.key, m.unit_level, gaz)
     ids = {id(m) for m in kept}
     for m in kept:
         if m.container is not None and id(m.container) not in ids:
             m.container = None
     return kept
+
+
+#: Levels whose units a name before a unit word ("Kurran agency") may find by similar spelling.
+_FUZZY_LEVELS = ("ADM1", "DIVISION", "ADM2")
+#: rapidfuzz ratio (0-100) from which a name before a unit word is taken as a unit's spelling.
+_UNIT_SIMILARITY = 83
+
+
+def _similar_unit(key: str, level: str, gaz: gazetteer.Gazetteer) -> tuple:
+    """The focus countries' unit of ``level`` spelled most like ``key`` ("Kurran" -> Kurram)."""
+    from rapidfuzz import fuzz, process
+    names, rows = _unit_names(id(gaz), level, settings.FOCUS_COUNTRIES)
+    hit = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=_UNIT_SIMILARITY)
+    return () if hit is None or hit[0][:1] != key[:1] else (rows[hit[2]],)
+
+
+@lru_cache(maxsize=8)
+def _unit_names(gaz_id: int, level: str, countries: tuple) -> tuple[list, list]:
+    col = _columns(gazetteer.load())
+    rows = np.flatnonzero((col.level == level) & np.isin(col.cc, list(countries)))
+    return [col.name_key[r] for r in rows], [int(r) for r in rows]
 
 
 def cue_end_token(tokens: list, end: int) -> int:
@@ -481,7 +505,8 @@ _LOCATIVE = re.compile(r"\b(?:in|near|outside|across|throughout|from|to|of)\s+(?
 def _veto_people(text: str, mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[_Mention]:
     """Drop unsure names that spaCy's recogniser reads as a person in their sentence.
 
-    Unsure: one word, no unit word, container, locative preposition or dotted
+    Unsure: one word, no unit or place word ("agency", "village"), container,
+    locative preposition or dotted
     abbreviation anywhere in the text, not a country or first-level unit, and
     no entry in the focus countries (the model, trained on Western news, takes
     many South Asian places for people).  One window per name: a surname stays
@@ -492,7 +517,7 @@ def _veto_people(text: str, mentions: list[_Mention], gaz: gazetteer.Gazetteer) 
         return mentions
     col = _columns(gaz)
     sure = {m.key for m in mentions if m.unit_level or m.container is not None or m.street
-            or "." in m.surface or " " in m.key
+            or m.variant or "." in m.surface or " " in m.key
             or _LOCATIVE.search(text, max(0, m.start - 12), m.start)}
     firsts: dict[str, _Mention] = {}
     for m in mentions:
@@ -554,6 +579,30 @@ def _locate_streets(places: list[Place]) -> None:
         p.name = f"{p.surface}, {town.name}"
         p.confidence = 0.3 * town.confidence
         p.evidence = f"street or road, placed at the town named nearest before it ({town.name})"
+
+
+_UNIT_LEVELS = ("ADM2", "DIVISION", "ADM1")
+
+
+def _within_named_units(text: str, places: list[Place]) -> None:
+    """An unresolved place takes the admin units of the finest unit named in its sentence.
+
+    "Mosaki village, North Waziristan": Mosaki keeps no coordinates but knows
+    its district and province, and its evidence says that an event there is
+    best placed at that unit's representative point.
+    """
+    units = [u for u in places if u.resolved and u.level in _UNIT_LEVELS]
+    for p in places:
+        if p.resolved or p.evidence == "street or road":
+            continue
+        near = [u for u in units if ". " not in text[min(p.end, u.end):max(p.start, u.start)]]
+        if not near:
+            continue
+        u = min(near, key=lambda u: (_UNIT_LEVELS.index(u.level), abs(u.start - p.start)))
+        p.country_code, p.admin1, p.admin1_2014 = u.country_code, u.admin1, u.admin1_2014
+        p.admin2 = u.admin2 if u.level == "ADM2" else None
+        p.evidence = (f"not in the gazetteer; inside {u.name} ({u.level}), named beside it: "
+                      f"placed at that unit's representative point")
 
 
 def _link_containers(text: str, mentions: list[_Mention]) -> None:

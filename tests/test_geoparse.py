@@ -149,3 +149,15 @@ def test_parser_works_without_spacy(monkeypatch):
         geoparse._statistical_recogniser.cache_clear()
     assert [p.surface for p in places] == ["Austin", "Peshawar"]
     assert places[1].admin2 == "Peshawar"
+
+
+def test_unknown_village_knows_the_agency_named_beside_it():
+    village, agency = geoparse.parse("Drone strike on Mosaki village, North Waziristan Agency")
+    assert not village.resolved and village.admin2 == "North Waziristan"
+    assert "representative point" in village.evidence
+    assert agency.admin2 == "North Waziristan"
+
+
+def test_misspelt_agency_before_its_unit_word():
+    places = geoparse.parse("Clashes in the lower Kurran agency")
+    assert [p.name for p in places] == ["Kurram"] and places[0].level == "ADM2"
