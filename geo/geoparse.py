@@ -377,6 +377,10 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
         return True
     if loud:
         return False
+    # A unit followed by its unit word is one whatever precedes it ("Charmang Bajaur agency").
+    nxt = keys[j + 1] if j + 1 < len(tokens) else None
+    if _UNIT_WORDS.get(nxt) and _has_level(gaz, rows, (_UNIT_WORDS[nxt],)):
+        return False
     # One word inside a longer capitalised name whose head is not a place word: a person or
     # a body ("Kristina Webb"); a longer place name stays ("Azam Warsak South Waziristan").
     if i > 0 and i == j and tokens[i - 1][2][0].isupper() and keys[i - 1] not in _QUALIFIERS \
@@ -459,7 +463,9 @@ def _person_words(text: str, tokens: list, keys: list, gaz: gazetteer.Gazetteer,
             while j + 1 < n and j < i + 3 and tokens[j + 1][2][:1].isupper() and \
                     _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
                 j += 1
-            if keys[j] not in _BODY_WORDS and keys[j] not in _UNIT_WORDS:
+            # ... unless a unit word follows it ("Charmang Bajaur agency")
+            if keys[j] not in _BODY_WORDS and keys[j] not in _UNIT_WORDS and not (
+                    j + 1 < n and keys[j + 1] in _UNIT_WORDS):
                 persons.add(keys[j])
         if _AGE.match(text, b[1]) and a[2][:1].isupper() and b[2][:1].isupper() and \
                 _gap_ok(text, a[1], b[0], " ") and keys[i] not in _QUALIFIERS:

@@ -161,3 +161,9 @@ def test_unknown_village_knows_the_agency_named_beside_it():
 def test_misspelt_agency_before_its_unit_word():
     places = geoparse.parse("Clashes in the lower Kurran agency")
     assert [p.name for p in places] == ["Kurram"] and places[0].level == "ADM2"
+
+
+def test_unknown_name_before_a_unit_is_no_first_name():
+    places = geoparse.parse("Jets struck Charmang Bajaur agency on Sunday")
+    assert [p.surface for p in places] == ["Charmang", "Bajaur"]
+    assert places[1].admin2 == "Bajaur" and places[0].admin2 == "Bajaur"
