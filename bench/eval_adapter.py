@@ -11,7 +11,6 @@ unit named with it, and that mention's ``Place.evidence`` says so.
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 

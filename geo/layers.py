@@ -39,7 +39,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from geo import boundaries, schema, settings, style
+from geo import boundaries, settings, style
 
 #: Layer keys a view can show, in drawing order (bottom first).
 LAYER_KEYS = ("choropleth", "heat", "areas", "flows", "events", "sites")

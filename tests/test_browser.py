@@ -3,7 +3,6 @@
 Skipped, with the reason, when Debian's chromium or chromedriver is missing.
 """
 import os
-import shutil
 import socket
 import subprocess
 import sys

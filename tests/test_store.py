@@ -1,7 +1,6 @@
 """The GeoPackage store: idempotent, transactional, concurrent, versioned, readable by GDAL."""
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import subprocess
 import sys
