@@ -12,13 +12,9 @@ Run: ``python bench/bench_map.py`` (``--no-browser`` skips the browser part).
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo import layers, maps, schema, settings, style  # noqa: E402
 from geo.store import Store, ensure_seeded  # noqa: E402
+from tests import _browser  # noqa: E402
 
 SIZES = (100, 10_000, 100_000)
 
@@ -81,52 +78,30 @@ def bench_sizes() -> None:
 
 
 def bench_browser() -> None:
-    if not (os.path.exists("/usr/bin/chromium") and os.path.exists("/usr/bin/chromedriver")):
-        print("browser: skipped (needs /usr/bin/chromium and /usr/bin/chromedriver)")
+    if not _browser.available():
+        print(f"browser: skipped (needs {_browser.CHROMIUM} and {_browser.CHROMEDRIVER})")
         return
-    from selenium import webdriver
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     tmp = Path(tempfile.mkdtemp())
     store = Store(tmp / "store.gpkg")
     ensure_seeded(store, settings.DATA_DIR / "articles")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "CONFLICTMAP_STORE": str(store.path), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.headless", "true", "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={tmp / 'profile'}", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=options)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
-        for label in ("cold", "warm", "warm"):
-            t0 = time.perf_counter()
-            driver.get(url)
-            wait = WebDriverWait(driver, 60)
-            frame = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))[0]
-            driver.switch_to.frame(frame)
-            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.cm-site"))
-            driver.switch_to.default_content()
-            print(f"default page ready in headless Chromium ({label}): {time.perf_counter() - t0:.2f} s")
-    finally:
-        driver.quit()
-        proc.terminate()
-        proc.wait(timeout=20)
+    with _browser.dashboard(store.path, tmp / "streamlit.log") as url:
+        driver = _browser.chromium(tmp / "profile", window="1400,1000")
+        try:
+            for label in ("cold", "warm", "warm"):
+                t0 = time.perf_counter()
+                driver.get(url)
+                wait = WebDriverWait(driver, 60)
+                frame = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR,
+                                                             "iframe[title*='streamlit_folium']"))[0]
+                driver.switch_to.frame(frame)
+                wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.cm-site"))
+                driver.switch_to.default_content()
+                print(f"default page ready in headless Chromium ({label}): {time.perf_counter() - t0:.2f} s")
+        finally:
+            driver.quit()
 
 
 if __name__ == "__main__":
