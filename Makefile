@@ -32,7 +32,7 @@ prepare: $(VENV)/.run-deps
 	$(PY) -m geo prepare
 
 run: prepare
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m ui.serve --server.port $(PORT)
 
 # Browser tests drive Debian's Chromium through chromedriver; nothing is downloaded by the tests.
 browser:

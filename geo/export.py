@@ -25,18 +25,19 @@ import io
 import os
 import textwrap
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import geopandas as gpd
-import matplotlib
 import pandas as pd
 import shapely
-from matplotlib.backends.backend_pdf import PdfPages
 
 from geo import layers as layers_mod
-from geo import render, schema, settings, style
+from geo import schema, settings, style
 from geo.layers import Filters, Layers
 from geo.store import Store, acled_columns
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_pdf import PdfPages
 
 #: Format -> (file suffix, MIME type).
 FORMATS = {
@@ -68,7 +69,7 @@ def export(layers: Layers, fmt: str, out: str | os.PathLike | None = None, *,
     out : path, optional
         File to write; ``None`` returns the bytes instead.
     page : str
-        Page preset of the map (``geo.render.PAGES``); a report is A4 landscape.
+        Page preset of the map (``geo.style.PAGES``); a report is A4 landscape.
     dpi : int
         Resolution of a PNG, in dots per inch (an A4 landscape page at 200 dpi
         is 2339 x 1654 pixels).
@@ -92,8 +93,8 @@ def export(layers: Layers, fmt: str, out: str | os.PathLike | None = None, *,
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if page not in render.PAGES:
-        raise ValueError(f"unknown page preset {page!r}; expected one of {', '.join(render.PAGES)}")
+    if page not in style.PAGES:
+        raise ValueError(f"unknown page preset {page!r}; expected one of {', '.join(style.PAGES)}")
     if not 10 <= int(dpi) <= 1200:
         raise ValueError(f"dpi {dpi!r} is outside 10..1200")
     if out is not None:
@@ -205,6 +206,11 @@ def _write(path: Path, data: bytes) -> None:
 
 def _image(layers: Layers, fmt: str, page: str, dpi: int, documents: pd.DataFrame,
            title: str | None) -> bytes:
+    # matplotlib is imported when an image is asked for, so that the dashboard opens without it
+    import matplotlib
+
+    from geo import render
+
     fig = render.map_figure(layers, page=page, title=title, documents=documents)
     buffer = io.BytesIO()
     # SVG keeps its text as text, so labels stay searchable and editable
@@ -220,6 +226,11 @@ def _metadata(fmt: str, title: str) -> dict:
 
 
 def _report(layers: Layers, documents: pd.DataFrame, title: str | None) -> bytes:
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from geo import render
+
     buffer = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(
             buffer, metadata={"Title": title or "Conflict map report", "Creator": "conflictmap"}) as pdf:
@@ -266,10 +277,12 @@ def _report(layers: Layers, documents: pd.DataFrame, title: str | None) -> bytes
 def _table_pages(pdf: PdfPages, heading: str, table: pd.DataFrame, widths: tuple,
                  note: str = "") -> None:
     """Add ``table`` to ``pdf`` as A4 landscape pages of ``_ROWS_PER_PAGE`` rows, with a heading."""
-    width_in, height_in = render.PAGES["a4-landscape"]
+    from matplotlib.figure import Figure
+
+    width_in, height_in = style.PAGES["a4-landscape"]
     chunks = [table.iloc[i:i + _ROWS_PER_PAGE] for i in range(0, len(table), _ROWS_PER_PAGE)] or [table]
     for number, chunk in enumerate(chunks, start=1):
-        fig = matplotlib.figure.Figure(figsize=(width_in, height_in))
+        fig = Figure(figsize=(width_in, height_in))
         suffix = f" (page {number} of {len(chunks)})" if len(chunks) > 1 else ""
         fig.text(0.04, 0.95, heading + suffix, fontsize=15, fontweight="bold", va="top", color="#222222")
         if note:

@@ -6,7 +6,7 @@ district choropleth) with the colours and symbols of ``geo.style``, on a base
 of administrative boundaries (``geo.boundaries``), with a title, a legend
 with units, a scale bar in kilometres (measured geodesically), a north arrow,
 an inset locator map and the attribution line of ``data/SOURCES.md``.  The
-figure is sized to a page preset (``PAGES``) so that it prints as it is;
+figure is sized to a page preset (``geo.style.PAGES``) so that it prints as it is;
 ``geo.export`` saves it as PNG, SVG, PDF or a report.
 """
 from __future__ import annotations
@@ -31,12 +31,6 @@ from pyproj import Geod  # noqa: E402
 from geo import boundaries, schema, settings, style  # noqa: E402
 from geo.layers import Layers  # noqa: E402
 
-#: Page presets: name -> (width, height) in inches.
-PAGES = {
-    "a4-landscape": (11.69, 8.27),
-    "a4-portrait": (8.27, 11.69),
-    "slide": (13.333, 7.5),   # 16:9
-}
 #: Country framed when nothing is in view.
 DEFAULT_COUNTRY = "Pakistan"
 #: At most this many place labels on a map (the most important first).
@@ -63,7 +57,7 @@ def map_figure(layers: Layers, page: str = "a4-landscape", title: str | None = N
         choropleth only when chosen) and may frame the map
         (``lat``/``lon``/``zoom``).
     page : str
-        One of ``PAGES``: ``a4-landscape``, ``a4-portrait`` or ``slide``.
+        One of ``geo.style.PAGES``: ``a4-landscape``, ``a4-portrait`` or ``slide``.
     title, subtitle : str, optional
         Heading; the default title names the country, the default subtitle
         the date range, the headline figures and the filters.
@@ -75,9 +69,9 @@ def map_figure(layers: Layers, page: str = "a4-landscape", title: str | None = N
     matplotlib.figure.Figure
         Not attached to pyplot: save it with ``savefig`` and let it go.
     """
-    if page not in PAGES:
-        raise ValueError(f"unknown page preset {page!r}; expected one of {sorted(PAGES)}")
-    width, height = PAGES[page]
+    if page not in style.PAGES:
+        raise ValueError(f"unknown page preset {page!r}; expected one of {sorted(style.PAGES)}")
+    width, height = style.PAGES[page]
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)  # label placement measures text with this canvas's renderer
     frames = _frames(layers)

@@ -14,6 +14,13 @@ from functools import lru_cache
 
 from geo import settings
 
+#: Page presets of exported images: name -> (width, height) in inches.
+PAGES = {
+    "a4-landscape": (11.69, 8.27),
+    "a4-portrait": (8.27, 11.69),
+    "slide": (13.333, 7.5),   # 16:9
+}
+
 #: ACLED event type -> (colour, symbol).  Symbols are matplotlib marker codes
 #: (``o`` circle, ``^`` triangle, ``s`` square, ``D`` diamond, ``v``, ``P``).
 EVENT_TYPES = {

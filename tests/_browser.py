@@ -1,4 +1,4 @@
-"""The dashboard under ``streamlit run`` on a free local port, and Debian's Chromium to look at it.
+"""The dashboard as ``make run`` serves it (``python -m ui.serve``) on a free local port, and Debian's Chromium to look at it.
 
 Shared by the browser tests and ``bench/bench_map.py``; nothing is downloaded:
 the browser is ``/usr/bin/chromium`` driven through ``/usr/bin/chromedriver``.
@@ -43,10 +43,9 @@ def dashboard(store: Path, log: Path, timeout_s: float = 60) -> Iterator[str]:
     env = {**os.environ, "CONFLICTMAP_STORE": str(store), "PYTHONPATH": str(ROOT),
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                                 "--server.headless", "true", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-m", "ui.serve", "--server.headless", "true",
+                                 "--server.port", str(port), "--server.address", "127.0.0.1"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_healthy(url, proc, timeout_s, log)

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from geo import export, layers, render, store
+from geo import export, layers, store, style
 from geo.__main__ import main
 
 EMPTY = {"to": "2000-01-01"}   # before anything in the shipped article
@@ -55,7 +55,7 @@ def test_every_format_is_written(seeded, tmp_path, fmt, query):
 def test_png_has_the_asked_size_and_is_not_blank(seeded):
     data = export.export(_view(seeded), "png", page="a4-portrait", dpi=40)
     image = Image.open(io.BytesIO(data))
-    width, height = render.PAGES["a4-portrait"]
+    width, height = style.PAGES["a4-portrait"]
     assert abs(image.width - width * 40) <= 1 and abs(image.height - height * 40) <= 1
     assert np.asarray(image.convert("L"), dtype=float).std() > 20
 

@@ -21,9 +21,9 @@ def _figure(s, query=None, page="a4-landscape"):
     return render.map_figure(layers.build(s, layers.Filters.from_query_params(query or {})), page=page)
 
 
-@pytest.mark.parametrize("page", list(render.PAGES))
+@pytest.mark.parametrize("page", list(style.PAGES))
 def test_figure_has_the_page_size(seeded, page):
-    assert tuple(_figure(seeded, page=page).get_size_inches()) == pytest.approx(render.PAGES[page])
+    assert tuple(_figure(seeded, page=page).get_size_inches()) == pytest.approx(style.PAGES[page])
 
 
 def test_unknown_page_is_refused(seeded):

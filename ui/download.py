@@ -5,7 +5,7 @@ import re
 
 import streamlit as st
 
-from geo import export, render
+from geo import export, style
 from geo.layers import Filters, Layers
 from geo.store import Store
 
@@ -26,7 +26,7 @@ def download_controls(layers: Layers, filters: Filters) -> None:
         filters)
     with st.expander("Download", icon=":material/download:"):
         left, right = st.columns(2)
-        page = left.selectbox("Page", list(render.PAGES), format_func=_PAGE_LABELS.get,
+        page = left.selectbox("Page", list(style.PAGES), format_func=_PAGE_LABELS.get,
                               key="download_page")
         dpi = right.select_slider("PNG resolution (dpi)", options=[100, 150, 200, 300, 600], value=200,
                                   key="download_dpi")

@@ -1,0 +1,57 @@
+"""Serve the dashboard with its engine already loaded: ``python -m ui.serve [streamlit options]``.
+
+``streamlit run`` imports the engine (geopandas, folium, the boundaries) only
+when the first visitor opens a page, who then waits several seconds more than
+everyone after.  This launcher builds the default view once, in the server's
+own process, before it starts listening; Streamlit runs the pages in that
+process, so the first visit finds the modules imported and the boundary
+caches filled.  Options after the module name go to ``streamlit run``
+unchanged (``--server.port 8502``, ``--server.address 0.0.0.0``).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Warm the engine, then hand over to ``streamlit run app.py`` with ``argv`` as its options."""
+    warm()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    return cli.main()
+
+
+def warm() -> float:
+    """Build and render the overview's default map once, on the configured store.
+
+    Returns
+    -------
+    float
+        Seconds spent (imports included), printed for the operator.
+    """
+    start = time.perf_counter()
+    # Only the engine: Streamlit components (streamlit_folium) must be declared once its runtime
+    # exists, or their frames stay blank.
+    from geo import maps
+    from geo.layers import Filters, build
+    from geo.store import Store, StoreError
+
+    try:
+        store = Store()
+    except StoreError as exc:
+        print(f"conflictmap: not warmed ({exc}); the page will say what is wrong", file=sys.stderr)
+        return time.perf_counter() - start
+    filters = Filters()
+    maps.make_map(build(store, filters), filters).get_root().render()
+    spent = time.perf_counter() - start
+    print(f"conflictmap: engine loaded in {spent:.1f} s; starting the dashboard", file=sys.stderr)
+    return spent
+
+
+if __name__ == "__main__":
+    sys.exit(main())
