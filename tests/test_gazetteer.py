@@ -73,3 +73,17 @@ def test_user_gazetteer_with_missing_columns_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
     with pytest.raises(ValueError, match="lacks column"):
         gazetteer._user(csv)
+
+
+def test_tehsil_missing_from_geonames_places_is_known_with_its_district(gaz):
+    rows = [r for r in gaz.lookup("Razmak") if gaz.places.at[r, "country_code"] == "PK"]
+    assert [gaz.places.at[r, "level"] for r in rows] == ["ADM3"]
+    r = rows[0]
+    assert gaz.places.at[r, "admin2_code"] == "North Waziristan"
+    # the town of Razmak is at about 32.69 N, 69.84 E; the tehsil's middle lies within 15 km
+    assert abs(gaz.places.at[r, "latitude"] - 32.69) < 0.15 and abs(gaz.places.at[r, "longitude"] - 69.84) < 0.15
+
+
+def test_tehsil_named_after_its_town_adds_no_rival_point(gaz):
+    levels = {gaz.places.at[r, "level"] for r in gaz.lookup("Bannu")}
+    assert "ADM3" not in levels and levels & {"ADM2", None}

@@ -167,3 +167,15 @@ def test_unknown_name_before_a_unit_is_no_first_name():
     places = geoparse.parse("Jets struck Charmang Bajaur agency on Sunday")
     assert [p.surface for p in places] == ["Charmang", "Bajaur"]
     assert places[1].admin2 == "Bajaur" and places[0].admin2 == "Bajaur"
+
+
+def test_tehsil_resolves_to_its_district():
+    places = geoparse.parse("A roadside bomb hit a convoy in Ladha tehsil on Monday.")
+    assert [p.name for p in places] == ["Ladha"]
+    assert places[0].level == "ADM3" and places[0].admin2 == "South Waziristan"
+
+
+def test_unknown_village_takes_the_district_of_the_tehsil_beside_it():
+    village, tehsil = geoparse.parse("Jets pounded Zarghunkhel village in Spinwam tehsil.")
+    assert not village.resolved and village.admin2 == "North Waziristan"
+    assert tehsil.admin2 == "North Waziristan"
