@@ -40,7 +40,7 @@ COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "featu
            "country_code", "admin1_code", "admin2_code", "population", "level", "source")
 
 #: Bump when the index layout or the build rules change.
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 
 #: Sources whose ``admin1_code`` is the province's name rather than a GeoNames code.
 PROVINCE_NAMED_SOURCES = ("OSM Pakistan units", "geoBoundaries Pakistan tehsils")
@@ -124,6 +124,9 @@ class Gazetteer:
         ``skeleton(key) -> tuple of row numbers`` for transliteration variants.
     common : frozenset
         Keys that are also common lower-case English words ("most", "mobile").
+    compact : dict
+        Multi-word keys without their spaces -> row numbers, so that a name
+        written as one word meets its spaced form ("Adamkhel" / "Adam Khel").
     stamp : str
         Hash of the sources the index was built from (keys derived caches).
     """
@@ -132,11 +135,20 @@ class Gazetteer:
     names: dict
     skeletons: dict
     common: frozenset
+    compact: dict
     stamp: str = ""
 
     def lookup(self, name: str) -> tuple[int, ...]:
         """Row numbers of every entry known by ``name`` (exact key match)."""
         return self.names.get(key(name), ())
+
+    def lookup_compact(self, name: str) -> tuple[int, ...]:
+        """Row numbers of entries whose name, spaces dropped, is ``name`` with its spaces dropped.
+
+        "Rawala Kot" finds Rawalakot, "Darra Adamkhel" Darra Adam Khel.
+        """
+        joined = key(name).replace(" ", "")
+        return self.names.get(joined, ()) or self.compact.get(joined, ())
 
     def lookup_variant(self, name: str) -> tuple[int, ...]:
         """Row numbers of entries whose name is a spelling variant of ``name``."""
@@ -283,10 +295,15 @@ def _build(user_csv: str | None) -> Gazetteer:
     for k, rows in names.items():
         if len(k) >= 5:
             skeletons.setdefault(skeleton(k), []).extend(rows)
+    compact: dict[str, list[int]] = {}
+    for k, rows in names.items():
+        if " " in k:
+            compact.setdefault(k.replace(" ", ""), []).extend(rows)
     return Gazetteer(places=places,
                      names={k: tuple(dict.fromkeys(v)) for k, v in names.items()},
                      skeletons={k: tuple(dict.fromkeys(v)) for k, v in skeletons.items()},
-                     common=_common_words(names))
+                     common=_common_words(names),
+                     compact={k: tuple(dict.fromkeys(v)) for k, v in compact.items()})
 
 
 def _cities(gdir: Path) -> tuple[pd.DataFrame, dict]:

@@ -202,6 +202,12 @@ _NOT_FIRST_NAMES = _QUALIFIERS | _CONNECTORS | _TITLES | _CALENDAR | _SPEECH | {
     "state", "county", "city", "federal", "saint", "mount", "mt", "fort", "ft", "lake", "port",
     "san", "santa", "los", "las", "el", "la", "st", "camp", "cape", "point", "glen", "grand"}
 _PLACE_CUES = {"village", "town", "tehsil", "valley", "sector", "agency", "district", "area"}
+# Words that open sentences and are never a place's name there ("Many area cities").
+_DETERMINERS = {"many", "some", "most", "few", "several", "each", "every", "other", "such", "no",
+                "any", "more", "less", "another", "what", "which", "whose"}
+# Lower-case words that end Pashto and Urdu place names as often written ("Datta khel",
+# "Mardan kot"): a name may run on through them.
+_NAME_PART_WORDS = {"khel", "kot", "zai", "abad", "pur", "garh", "kalay", "killi", "banda", "kach"}
 _STREET_TYPES = (r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Dr\.|Lane|Boulevard|Blvd\.|Parkway|"
                  r"Pkwy\.|Highway|Hwy\.|Circle|Court|Ct\.|Pike|Turnpike|Expressway|Freeway|Terrace")
 _STREET = re.compile(
@@ -284,7 +290,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
     countries = set(settings.FOCUS_COUNTRIES) | {
         col.cc[r] for m in mentions if not m.needs_container and not m.variant for r in m.rows[:3]}
     kept = [m for m in mentions if not m.needs_container or m.container is not None or
-            m.unit_level or _after_place_noun(text, m.start) or any(
+            m.unit_level or _local_name(text, m) or _after_place_noun(text, m.start) or any(
                 col.cc[r] in countries and col.level[r] in ("ADM1", "ADM2") for r in m.rows)]
     for m in kept:
         if m.variant:  # a spelling variant only within the countries in question
@@ -332,7 +338,12 @@ def cue_end_token(tokens: list, end: int) -> int:
 
 
 def _longest_match(text, tokens, keys, i, gaz, loud):
-    """Longest gazetteer name starting at token ``i``: (last token, end, key, rows) or None."""
+    """Longest gazetteer name starting at token ``i``: (last token, end, key, rows) or None.
+
+    A name may end on a lower-case word that only names parts of places
+    ("Datta khel"), and may be written with more or fewer spaces than the
+    gazetteer has it ("Rawala Kot", "Darra Adamkhel").
+    """
     best = None
     parts: list[str] = []
     n = len(tokens)
@@ -341,7 +352,8 @@ def _longest_match(text, tokens, keys, i, gaz, loud):
             break
         parts.append(keys[j])
         word = tokens[j][2]
-        if not (word[0].isupper() or loud) or keys[j] in _CONNECTORS:
+        if not (word[0].isupper() or loud or j > i and keys[j] in _NAME_PART_WORDS) \
+                or keys[j] in _CONNECTORS:
             continue
         k = " ".join(parts)
         end = tokens[j][1]
@@ -354,9 +366,17 @@ def _longest_match(text, tokens, keys, i, gaz, loud):
         if "." in word:
             k = gazetteer.key(text[tokens[i][0]:end])
         rows = gaz.names.get(k)
+        if not rows and "." not in k and (j == i or _gap_ok(text, tokens[j - 1][1], tokens[j][0], " ")):
+            rows = _focus_rows(gaz, gaz.lookup_compact(k))
         if rows:
             best = (j, end, k, rows)
     return best
+
+
+def _focus_rows(gaz: gazetteer.Gazetteer, rows: tuple) -> tuple:
+    """The rows in the focus countries, whose romanised names are spaced in more ways."""
+    cc = _columns(gaz).cc
+    return tuple(r for r in rows if cc[r] in settings.FOCUS_COUNTRIES)
 
 
 def _gap_ok(text: str, a: int, b: int, allowed: str) -> bool:
@@ -368,6 +388,13 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
     """True when context says the name is not a place here."""
     if k in _CALENDAR or k in _QUALIFIERS or (k in persons and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
         return True
+    # A unit followed by its unit word is one whatever precedes it ("Charmang Bajaur agency"),
+    # also in a line of capitalised words ("Swat Town (Swat District)").
+    nxt = keys[j + 1] if j + 1 < len(tokens) else None
+    if _UNIT_WORDS.get(nxt) and _has_level(gaz, rows, (_UNIT_WORDS[nxt],)):
+        return False
+    if loud and nxt in _PLACE_CUES and len(k) > 2:
+        return False
     if loud and (len(k) <= 2 and not _has_level(gaz, rows, ("ADM0",)) or k in gaz.common
                  and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
         return True
@@ -376,10 +403,6 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
     if i > 0 and keys[i - 1] in _TITLES and _gap_ok(text, tokens[i - 1][1], tokens[i][0], ". "):
         return True
     if loud:
-        return False
-    # A unit followed by its unit word is one whatever precedes it ("Charmang Bajaur agency").
-    nxt = keys[j + 1] if j + 1 < len(tokens) else None
-    if _UNIT_WORDS.get(nxt) and _has_level(gaz, rows, (_UNIT_WORDS[nxt],)):
         return False
     # One word inside a longer capitalised name whose head is not a place word: a person or
     # a body ("Kristina Webb"); a longer place name stays ("Azam Warsak South Waziristan").
@@ -488,11 +511,13 @@ def _unknown_with_cue(text, tokens, keys, i, loud) -> _Mention | None:
     if _sentence_start(text, tokens[i][0]) and keys[i] in gaz.common:
         return None
     unit_level = _UNIT_WORDS.get(keys[j + 1])
-    # "Charmang Bajaur agency": the cue belongs to the known name at the end.
-    for h in range(i + 1, j + 1):
-        if " ".join(keys[h:j + 1]) in gaz.names:
-            j, unit_level = h - 1, None
-            break
+    # "Charmang Bajaur agency": the unit word belongs to the unit of its level at the end;
+    # but a village is all of "Lowara Mandi village", not Mandi.
+    if unit_level is not None:
+        for h in range(i + 1, j + 1):
+            if _has_level(gaz, gaz.names.get(" ".join(keys[h:j + 1]), ()), (unit_level,)):
+                j, unit_level = h - 1, None
+                break
     start, end = tokens[i][0], tokens[j][1]
     surface = text[start:end]
     k = gazetteer.key(surface)
@@ -616,6 +641,15 @@ def _link_containers(text: str, mentions: list[_Mention]) -> None:
     for a, b in zip(mentions, mentions[1:]):
         if re.fullmatch(r"\s*,\s*|\s+in\s+", text[a.end:b.start]):
             a.container = b
+
+
+def _local_name(text: str, m: _Mention) -> bool:
+    """A place word follows ("Hub area") and the name is all of a capitalised run, not the
+    last word of a longer one ("New Concord Reservoir area") nor a sentence's "Many"."""
+    if not m.local or m.key in _NOT_FIRST_NAMES or m.key in _DETERMINERS:
+        return False
+    previous = re.search(r"([^\W\d_]+) $", text[max(0, m.start - 40):m.start])
+    return previous is None or not previous.group(1)[0].isupper()
 
 
 def _after_place_noun(text: str, start: int) -> bool:

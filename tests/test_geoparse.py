@@ -179,3 +179,24 @@ def test_unknown_village_takes_the_district_of_the_tehsil_beside_it():
     village, tehsil = geoparse.parse("Jets pounded Zarghunkhel village in Spinwam tehsil.")
     assert not village.resolved and village.admin2 == "North Waziristan"
     assert tehsil.admin2 == "North Waziristan"
+
+
+def test_common_word_before_its_unit_word_in_a_title_case_line():
+    places = geoparse.parse("Swat Town (Swat District)")
+    assert [p.name for p in places] == ["Swat", "Swat"] and places[1].level == "ADM2"
+
+
+@pytest.mark.parametrize("text, name", [("Dhar Bazaar, Rawala Kot", "Rawalakot"),
+                                        ("Clashes near Datta khel on Friday", "Datta Khel")])
+def test_names_spaced_or_cased_as_often_romanised(text, name):
+    assert name in [p.name for p in geoparse.parse(text)]
+
+
+def test_village_name_is_the_whole_run_before_village():
+    places = geoparse.parse("Lowara Mandi village (on the Afghan border)")
+    assert places[0].surface == "Lowara Mandi" and not places[0].resolved
+    assert "Fort Abbas" not in [p.name for p in places]
+
+
+def test_place_word_after_a_sentence_opening_word_makes_no_place():
+    assert geoparse.parse("Many area cities plan to hyperchlorinate. But town police came.") == []
