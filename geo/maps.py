@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from functools import lru_cache
 
 import branca.colormap
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -32,7 +34,8 @@ from branca.element import Element, MacroElement
 from folium import plugins
 from jinja2 import Template
 
-from geo import boundaries, layers as layers_mod, schema, settings, style
+from geo import boundaries, settings, style
+from geo import layers as layers_mod
 from geo.layers import Filters, Layers
 
 #: Above this many markers they are clustered.
@@ -41,6 +44,9 @@ CLUSTER_ABOVE = 300
 HEAT_CELL_DEG = 0.05
 #: Simplification (degrees) of the basemap's boundaries; about 1 km.
 BASEMAP_TOLERANCE_DEG = 0.01
+#: Simplification (degrees) of operation areas on the interactive map; about 100 m, a pixel
+#: at the zoom of a district (the store and the exports keep every vertex).
+AREA_TOLERANCE_DEG = 0.001
 #: Frame of a map with nothing to fit: Pakistan.
 DEFAULT_VIEW = (30.0, 69.5, 5)
 
@@ -51,7 +57,7 @@ ASSETS_URL = "/app/static/vendor/"
 ASSETS_DIR = settings.PROJECT_DIR / "static" / "vendor"
 #: File name in a CDN URL folium uses -> vendored file; None: not needed by these maps.
 _VENDORED = {
-    "leaflet.js": "leaflet.js", "leaflet.css": "leaflet.css", "jquery-3.7.1.min.js": "jquery-3.7.1.min.js",
+    "leaflet.js": "leaflet.js", "leaflet.css": "leaflet.css", "jquery-3.7.1.min.js": None,
     "leaflet.markercluster.js": "leaflet.markercluster.js", "MarkerCluster.css": "MarkerCluster.css",
     "MarkerCluster.Default.css": "MarkerCluster.Default.css", "leaflet_heat.min.js": "leaflet_heat.min.js",
     "Control.FullScreen.min.js": "Control.FullScreen.js", "Control.FullScreen.css": "Control.FullScreen.css",
@@ -60,6 +66,15 @@ _VENDORED = {
     "bootstrap-glyphicons.css": None, "all.min.css": None, "leaflet.awesome-markers.css": None,
     "leaflet.awesome.rotate.min.css": None,
 }
+
+#: Credit line of the interactive map, short so that it does not cover the map; the full credits
+#: are in ``data/SOURCES.md`` and on the exported images (``style.attribution``).
+MAP_CREDITS = ('&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank">OpenStreetMap</a> '
+               'contributors · <a href="https://www.naturalearthdata.com" target="_blank">Natural Earth</a> · '
+               '<a href="https://www.geonames.org" target="_blank">GeoNames</a> (CC BY 4.0)')
+#: Short credit of each imported dataset (``source_dataset``), added when its records are in view.
+DATASET_CREDITS = {"ucdp": '<a href="https://ucdp.uu.se" target="_blank">UCDP</a> (CC BY 4.0)',
+                   "acled": '<a href="https://acleddata.com" target="_blank">ACLED</a>'}
 
 #: Opt-in web tiles: key -> (label, URL template, attribution).
 TILES = {
@@ -212,33 +227,76 @@ def _basemap(fmap: folium.Map, basemap: str) -> None:
     for key, (label, url, attribution) in TILES.items():
         folium.TileLayer(url, attr=attribution, name=label, overlay=True, control=True,
                          show=key == basemap).add_to(fmap)
-    neighbours, districts, provinces = _basemap_frames()
+    neighbours, districts, provinces = _basemap_json()
     group = folium.FeatureGroup(name="Boundaries", overlay=True, control=True).add_to(fmap)
-    folium.GeoJson(neighbours, name="Neighbouring countries",
-                   style_function=lambda _: {"color": style.NEIGHBOUR_LINE, "weight": 0.8,
-                                             "fillColor": style.NEIGHBOUR_FILL,
-                                             "fillOpacity": 1.0 if offline else 0.3},
-                   tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(group)
-    folium.GeoJson(districts, name="Districts",
-                   style_function=lambda _: {"color": style.DISTRICT_LINE,
-                                             "weight": style.DISTRICT_LINE_WIDTH,
-                                             "fillColor": "#ffffff", "fillOpacity": 0.6 if offline else 0},
-                   tooltip=folium.GeoJsonTooltip(["name", "admin1"], aliases=["District", "Province"])
-                   ).add_to(group)
-    folium.GeoJson(provinces, name="Provinces",
-                   style_function=lambda _: {"color": style.PROVINCE_LINE,
-                                             "weight": style.PROVINCE_LINE_WIDTH, "fill": False},
-                   interactive=False).add_to(group)
+    _FixedGeoJson(neighbours, {"color": style.NEIGHBOUR_LINE, "weight": 0.8, "fillColor": style.NEIGHBOUR_FILL,
+                               "fillOpacity": 1.0 if offline else 0.3}).add_to(group)
+    _FixedGeoJson(districts, {"color": style.DISTRICT_LINE, "weight": style.DISTRICT_LINE_WIDTH,
+                              "fillColor": "#ffffff", "fillOpacity": 0.6 if offline else 0}).add_to(group)
+    _FixedGeoJson(provinces, {"color": style.PROVINCE_LINE, "weight": style.PROVINCE_LINE_WIDTH, "fill": False},
+                  interactive=False).add_to(group)
+
+
+class _FixedGeoJson(MacroElement):
+    """GeoJSON text drawn by Leaflet with one style for every feature; tooltips from ``tip``.
+
+    ``folium.GeoJson`` styles each feature in Python, serialises the data on
+    every render and walks every coordinate for the map's bounds; the basemap
+    is the same on every page, so it is serialised once (``_basemap_json``)
+    and styled in the browser.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data }},
+            Object.assign({{ this.options|tojson }}, {renderer: L.canvas()}));
+        {%- if this.options.interactive %}
+        {{ this.get_name() }}.bindTooltip(function (layer) { return layer.feature.properties.tip; },
+                                          {sticky: true});
+        {%- endif %}
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: str, style_options: dict, interactive: bool = True) -> None:
+        super().__init__()
+        self._name = "FixedGeoJson"
+        self.data = data
+        self.options = {"style": style_options, "interactive": interactive}
+
+    def render(self, **kwargs) -> None:
+        # MacroElement.render would wrap the script in a new Jinja template, whose lexer alone
+        # takes about 0.1 s over the basemap's GeoJSON on every page run
+        script = self._template.module.script(self, kwargs)
+        self.get_root().script.add_child(_Text(script), name=self.get_name())
+
+
+class _Text(Element):
+    """Text put in the page as it is (not compiled as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
 
 
 @lru_cache(maxsize=1)
-def _basemap_frames() -> tuple[dict, dict, dict]:
-    """Neighbours, districts and provinces as GeoJSON, light enough to send on every page.
+def _basemap_json() -> tuple[str, str, str]:
+    """``_basemap_frames`` as GeoJSON text, safe inside a script element."""
+    return tuple(json.dumps(frame.__geo_interface__, separators=(",", ":")).replace("</", "<\\/")
+                 for frame in _basemap_frames())
+
+
+@lru_cache(maxsize=1)
+def _basemap_frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Neighbours, districts and provinces, light enough to send on every page.
 
     Shared borders are simplified together (``coverage_simplify``, 0.01 deg, about
     1 km) so neighbours stay gap-free, and coordinates rounded to 0.001 deg: at
     the zooms where the boundaries are read nothing visible changes, and the page
-    is less than half as heavy.
+    is less than half as heavy.  ``tip`` is the escaped tooltip text.
     """
     frames = []
     for level, columns in (("neighbours", ["name"]), ("admin2", ["name", "admin1"]),
@@ -246,7 +304,10 @@ def _basemap_frames() -> tuple[dict, dict, dict]:
         frame = boundaries.load(level, simplified=True)[columns + ["geometry"]].copy()
         simple = shapely.coverage_simplify(frame.geometry.values, BASEMAP_TOLERANCE_DEG)
         frame["geometry"] = shapely.transform(simple, lambda xy: np.round(xy, 3))
-        frames.append(frame.__geo_interface__)
+        frame["tip"] = "<b>" + frame["name"].map(_esc) + "</b>"
+        if "admin1" in frame:
+            frame["tip"] += "<br>" + frame["admin1"].map(_esc)
+        frames.append(frame)
     return tuple(frames)
 
 
@@ -263,11 +324,10 @@ def _choropleth(fmap: folium.Map, districts) -> None:
     column, _, cmap = _choropleth_scale(districts)
     if cmap is None:
         return
-    values = districts[column].fillna(0)
-    data = districts.assign(value=values.round(2),
-                            geometry=shapely.transform(districts.geometry.values, lambda xy: np.round(xy, 3)))[["name", "admin1", "events", "fatalities", "value",
-                                                    "geometry"]]
-    data = data[data["events"] > 0]
+    shaded = districts.loc[districts["events"] > 0, ["name", "admin1", "events", "fatalities"]]
+    # the basemap's outlines: a tenth of the detail, and the shading meets the district lines drawn
+    outlines = _basemap_frames()[1][["name", "admin1", "geometry"]]
+    data = outlines.merge(shaded.assign(value=districts[column].fillna(0).round(2)), on=["name", "admin1"])
     folium.GeoJson(
         data, name=style.LAYER_LABELS["choropleth"],
         style_function=lambda f: {"fillColor": cmap(f["properties"]["value"]), "color": "#555",
@@ -298,6 +358,8 @@ def _areas(fmap: folium.Map, areas) -> None:
                                                   ("Document", r.title),
                                                   ("Confidence", f"{r.confidence:.2f}")])
                + _sentence(r.notes) for r in areas.itertuples()],
+        geometry=shapely.transform(shapely.simplify(areas.geometry.values, AREA_TOLERANCE_DEG),
+                                   lambda xy: np.round(xy, 4)),
     )[["area_id", "color", "tip", "popup", "geometry"]]
     folium.GeoJson(
         data, name=style.LAYER_LABELS["areas"],
@@ -427,11 +489,10 @@ class _Legend(MacroElement):
 
 
 def _credits(layers: Layers) -> str:
-    """Who to credit for what the map shows: the shipped data, and each imported dataset in view."""
+    """The short credit line: the shipped data, and each imported dataset in view."""
     datasets = {v for key in ("sites", "events", "areas", "flows")
                 for v in getattr(layers, key).get("source_dataset", pd.Series(dtype=str)).dropna()}
-    lines = [schema.DATASET_CREDITS[d] for d in sorted(datasets) if d in schema.DATASET_CREDITS]
-    return " | ".join(_esc(line) for line in lines + style.attribution())
+    return " · ".join([MAP_CREDITS] + [DATASET_CREDITS[d] for d in sorted(datasets) if d in DATASET_CREDITS])
 
 
 class _Credits(MacroElement):

@@ -68,7 +68,7 @@ def test_url_restores_filters_and_layers(seeded):
     assert at.sidebar.multiselect(key="f_layers").value == ["sites", "flows"]
     assert at.sidebar.slider(key="f_conf").value == 0.5
     assert set(at.dataframe[0].value["admin2"]) == {"Peshawar"}
-    shared = at.sidebar.expander[0].code[0].value
+    shared = at.sidebar.expander[0].markdown[0].value
     for part in ("admin2=Peshawar", "layers=sites%7Cflows", "conf=0.5", "zoom=8", "lat=33", "lon=71"):
         assert part in shared
 

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def warm() -> float:
-    """Build and render the overview's default map once, on the configured store.
+    """Fill the pages' caches and render the overview's default map once, on the configured store.
 
     Returns
     -------
@@ -35,19 +35,24 @@ def warm() -> float:
         Seconds spent (imports included), printed for the operator.
     """
     start = time.perf_counter()
-    # Only the engine: Streamlit components (streamlit_folium) must be declared once its runtime
-    # exists, or their frames stay blank.
+    # Not streamlit_folium: a Streamlit component declared before the runtime exists draws a blank
+    # frame (ui.view imports it when a map is shown).  altair: the timeline's first draw imports it.
+    import altair  # noqa: F401
+
     from geo import maps
-    from geo.layers import Filters, build
+    from geo.layers import Filters
     from geo.store import Store, StoreError
+    from ui import view
 
     try:
         store = Store()
     except StoreError as exc:
         print(f"conflictmap: not warmed ({exc}); the page will say what is wrong", file=sys.stderr)
         return time.perf_counter() - start
-    filters = Filters()
-    maps.make_map(build(store, filters), filters).get_root().render()
+    if not store.is_empty():
+        view.warm(store)
+        filters = Filters()
+        maps.make_map(view.built(store, filters), filters).get_root().render()
     spent = time.perf_counter() - start
     print(f"conflictmap: engine loaded in {spent:.1f} s; starting the dashboard", file=sys.stderr)
     return spent

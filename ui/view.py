@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Callable
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import settings, style
 from geo.layers import BASEMAPS, LAYER_KEYS, FilterError, Filters, Layers, build
@@ -57,11 +56,22 @@ def open_view(title: str, caption: str, default_layers: tuple[str, ...],
     filters = sidebar(store, default_layers)
     if adjust is not None:
         filters = adjust(filters)
-    data = build(store, filters)
+    data = built(store, filters)
     share_link(filters, default_layers)
     if nothing_matches(data):
         st.stop()
     return filters, data
+
+
+def built(store: Store, filters: Filters) -> Layers:
+    """``geo.layers.build(store, filters)``, shared by every visitor until the store file changes."""
+    return replace(_layers(str(store.path), _mtime(store.path), _without_view(filters)), filters=filters)
+
+
+def warm(store: Store) -> None:
+    """Fill the caches the pages read (sidebar options, the default view's layers) for ``store``."""
+    _options(str(store.path), _mtime(store.path))
+    built(store, Filters())
 
 
 def sidebar(store: Store, default_layers: tuple[str, ...]) -> Filters:
@@ -115,15 +125,21 @@ def show_map(fmap, filters: Filters, key: str, height: int = 560) -> dict:
         streamlit-folium's output (``last_active_drawing`` is the feature
         clicked, ``all_drawings`` the shapes drawn).
     """
+    # imported here, not at the top: ``ui.serve`` imports this module before Streamlit's runtime
+    # exists, and a component declared then draws a blank frame
+    from streamlit_folium import st_folium
+
     center = [filters.lat, filters.lon] if filters.lat is not None and filters.lon is not None else None
     out = st_folium(fmap, key=key, height=height, use_container_width=True, center=center,
                     zoom=filters.zoom, returned_objects=["center", "zoom", "last_active_drawing",
                                                          "all_drawings"]) or {}
     view = (out.get("center") or {}, out.get("zoom"))
-    fitted = st.session_state.setdefault(f"_fitted_{key}", view)
-    if view[0] and view != fitted:
-        moved = filters.with_view(view[0].get("lat"), view[0].get("lng"), view[1])
-        st.query_params.update(moved.to_query_params())
+    if view[0]:
+        # the first view reported is where the map opened (fitted to the data), not a move
+        fitted = st.session_state.setdefault(f"_fitted_{key}", view)
+        if view != fitted:
+            moved = filters.with_view(view[0].get("lat"), view[0].get("lng"), view[1])
+            st.query_params.update(moved.to_query_params())
     return out
 
 
@@ -145,7 +161,8 @@ def share_link(filters: Filters, default_layers: tuple[str, ...]) -> None:
     link = f"{base}?{urlencode(params)}" if params else base
     with st.sidebar.expander("Share this view", expanded=False):
         st.caption("Filters, layers, centre and zoom: opening this link shows the same view.")
-        st.code(link or "?" + urlencode(params), language=None)
+        # inline code, not st.code: its syntax highlighter costs the browser about a second per page
+        st.markdown(f"`{(link or '?' + urlencode(params)).replace('`', '%60')}`")
 
 
 def empty_store(store: Store) -> None:
@@ -223,6 +240,17 @@ def _union(values: list[str], extra: tuple[str, ...]) -> list[str]:
 
 def _mtime(path: Path) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
+
+
+def _without_view(filters: Filters) -> Filters:
+    """``filters`` minus what only frames or styles the map, so moving the map reuses built layers."""
+    return replace(filters, lat=None, lon=None, zoom=None, layers=(), basemap="boundaries")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _layers(path: str, mtime: float, filters: Filters) -> Layers:
+    """``geo.layers.build`` on the store at ``path``, until the file changes; shared, never modified."""
+    return build(Store(path), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
