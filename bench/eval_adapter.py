@@ -56,11 +56,18 @@ def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | Non
     """The place an event happened at: the finest resolved place of the first sentence.
 
     A point that lies far from every coarser unit named in the same sentence
-    (a homonym) gives way to the unit.
+    (a homonym) gives way to the unit.  A place named only as a reference
+    ("60 km south of Muzaffarabad") is not where it happened: when the
+    sentence names nothing finer than a province, the event is put where the
+    reference points.
     """
     first_end = text.find(". ")
     for part in ((0, first_end if first_end >= 0 else len(text)), (0, len(text))):
-        pool = [p for p in places if p.resolved and part[0] <= p.start < part[1]]
+        inside = [p for p in places if p.resolved and part[0] <= p.start < part[1]]
+        pool = [p for p in inside if p.relative is None]
+        pointed = next((p for p in inside if p.relative is not None), None)
+        if pointed is not None and all(p.level in ("ADM0", "ADM1", "DIVISION") for p in pool):
+            return _pointed_place(pointed)
         if not pool:
             continue
         units = [p for p in pool if p.level in ("ADM2", "DIVISION", "ADM1") and p.geometry is not None]
@@ -71,17 +78,50 @@ def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | Non
     return None
 
 
+def _pointed_place(reference: geoparse.Place) -> geoparse.Place:
+    """A place at the point a reference describes, with the units that hold that point."""
+    import geopandas as gpd
+
+    from geo import boundaries
+
+    lat, lon = geoparse.displaced(reference)
+    units = boundaries.join(gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326"))
+    row = units.iloc[0]
+
+    def text(column):
+        value = row.get(column)
+        return value if isinstance(value, str) and value else None
+
+    return geoparse.Place(reference.start, reference.end, reference.surface, name=reference.name,
+                          latitude=lat, longitude=lon, country_code=text("admin0_code"),
+                          admin1=text("admin1"), admin2=text("admin2"),
+                          admin1_2014=text("admin1_2014") or text("admin1"),
+                          confidence=reference.confidence / 2,
+                          evidence=f"{reference.relative[0]:.0f} km from {reference.name}, as the text says")
+
+
 def _inside(place: geoparse.Place, unit: geoparse.Place) -> bool:
     from shapely.geometry import Point
     return unit.geometry.buffer(0.1).contains(Point(place.longitude, place.latitude))
 
 
 def _era_district(name: str | None) -> str | None:
-    """Today's district name -> the name of the era most events are coded in.
+    """Today's district name -> the name of the era most events are coded in (2008-2018).
 
     Karachi's seven districts formed one City District Karachi from 2001 to
-    2011 and are coded as "Karachi" in event datasets.
+    2011 and are coded as "Karachi" in event datasets; districts split off
+    since (Chitral 2018, Kohistan 2014, Killa Abdullah 2021, Jaffarabad 2013,
+    Loralai 2016, Kalat 2017) take their parent's name, and renamed ones their
+    old name.
     """
     if name and (name.startswith("Karachi") or name in ("Korangi", "Malir", "Keamari")):
         return "Karachi"
-    return name
+    return _BEFORE_SPLITS.get(name, name)
+
+
+_BEFORE_SPLITS = {
+    "Upper Chitral": "Chitral", "Lower Chitral": "Chitral",
+    "Upper Kohistan": "Kohistan", "Lower Kohistan": "Kohistan", "Kolai Pallas Kohistan": "Kohistan",
+    "Chaman": "Killa Abdullah", "Sohbatpur": "Jaffarabad", "Duki": "Loralai", "Surab": "Kalat",
+    "Kachhi (Bolan)": "Bolan", "Jhelum Valley": "Hattian Bala", "Shaheed Benazirabad": "Nawabshah",
+}

@@ -36,6 +36,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj import Geod
 
 from geo import boundaries, gazetteer, settings
 
@@ -70,7 +71,11 @@ class Place:
     mention could not be resolved.  ``level`` names the administrative level
     ("ADM0", "ADM1", "DIVISION", "ADM2", "ADM3" for a tehsil) when the mention
     is an administrative unit, whose polygon (none for a tehsil) is then in
-    ``geometry``; for other places ``geometry`` is the point.  ``evidence`` says why this entry won, for the dashboard.
+    ``geometry``; for other places ``geometry`` is the point.  ``evidence``
+    says why this entry won, for the dashboard.  ``relative`` is set when the
+    text uses the place as a reference ("60 km south of Peshawar"): the
+    distance in km and the bearing in degrees from north of what it
+    describes, which ``displaced`` turns into a point.
     ``admin1_2014`` is the province as it stood in 2014 (the Federally
     Administered Tribal Areas for the former agencies), the era most event
     datasets code.
@@ -94,11 +99,28 @@ class Place:
     evidence: str = ""
     candidates: list[Candidate] = field(default_factory=list)
     admin1_2014: str | None = None
+    relative: tuple[float, float] | None = None
 
     @property
     def resolved(self) -> bool:
         """True when the mention has coordinates."""
         return self.latitude is not None and self.longitude is not None
+
+
+def displaced(place: Place) -> tuple[float, float] | None:
+    """The point a reference describes: ``place`` moved by its ``relative`` distance and bearing.
+
+    Returns
+    -------
+    tuple of float or None
+        (latitude, longitude) in degrees, on the WGS84 ellipsoid; None when
+        the place is unresolved or no reference.
+    """
+    if not place.resolved or place.relative is None:
+        return None
+    km, bearing = place.relative
+    lon, lat, _ = _GEOD.fwd(place.longitude, place.latitude, bearing, km * 1000.0)
+    return float(lat), float(lon)
 
 
 def parse(text: str | bytes) -> list[Place]:
@@ -129,6 +151,7 @@ def parse(text: str | bytes) -> list[Place]:
     _locate_streets(places)
     _within_named_units(masked, places)
     _add_admin_units(places)
+    _mark_references(masked, places)
     if settings.ONLINE_GEOCODER:
         _geocode_online([p for p in places if not p.resolved])
     return places
@@ -595,6 +618,27 @@ def _with_streets(text: str, mentions: list[_Mention]) -> list[_Mention]:
         return mentions
     kept = [m for m in mentions if not any(m.start < s.end and s.start < m.end for s in streets)]
     return sorted(kept + streets, key=lambda m: m.start)
+
+
+_BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
+             "southwest": 225, "west": 270, "northwest": 315}
+_GEOD = Geod(ellps="WGS84")
+# "250 kilometers (150 miles) south of the state capital " before a place's name
+_REFERENCE = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*-?\s*(km|kms|kilomet(?:er|re)s?|miles?|mi)\b(?:\s*\([^)]{0,30}\))?"
+    r"\s+(?:to\s+the\s+)?(north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+    r"(?:ern)?\s+of\s+(?:[a-z'-]+\s+){0,4}$", re.I)
+
+
+def _mark_references(text: str, places: list[Place]) -> None:
+    """Set ``relative`` on places named as a reference ("60 km south of Peshawar")."""
+    for p in places:
+        found = _REFERENCE.search(text, max(0, p.start - 100), p.start)
+        if found is None:
+            continue
+        number, unit, direction = found.groups()
+        km = float(number.replace(",", "")) * (1.609344 if unit.lower().startswith("mi") else 1.0)
+        p.relative = (km, float(_BEARINGS[direction.lower().replace("-", "")]))
 
 
 def _locate_streets(places: list[Place]) -> None:

@@ -200,3 +200,12 @@ def test_village_name_is_the_whole_run_before_village():
 
 def test_place_word_after_a_sentence_opening_word_makes_no_place():
     assert geoparse.parse("Many area cities plan to hyperchlorinate. But town police came.") == []
+
+
+def test_reference_place_points_where_the_text_says():
+    places = geoparse.parse("Ashkot village, some 60 km (40 miles) northeast of Muzaffarabad.")
+    reference = next(p for p in places if p.name == "Muzaffarabad")
+    assert reference.relative == (60.0, 45.0)
+    lat, lon = geoparse.displaced(reference)
+    assert _km(lat, lon, reference.latitude, reference.longitude) == pytest.approx(60, abs=0.5)
+    assert lat > reference.latitude and lon > reference.longitude
