@@ -67,7 +67,7 @@ def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | Non
         pool = [p for p in inside if p.relative is None]
         pointed = next((p for p in inside if p.relative is not None), None)
         if pointed is not None and all(p.level in ("ADM0", "ADM1", "DIVISION") for p in pool):
-            return _pointed_place(pointed)
+            return geoparse.pointed(pointed)
         if not pool:
             continue
         units = [p for p in pool if p.level in ("ADM2", "DIVISION", "ADM1") and p.geometry is not None]
@@ -76,28 +76,6 @@ def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | Non
         pool = consistent or pool
         return min(pool, key=lambda p: (_PRECISION.get(p.level, 0), -p.confidence, p.start))
     return None
-
-
-def _pointed_place(reference: geoparse.Place) -> geoparse.Place:
-    """A place at the point a reference describes, with the units that hold that point."""
-    import geopandas as gpd
-
-    from geo import boundaries
-
-    lat, lon = geoparse.displaced(reference)
-    units = boundaries.join(gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326"))
-    row = units.iloc[0]
-
-    def text(column):
-        value = row.get(column)
-        return value if isinstance(value, str) and value else None
-
-    return geoparse.Place(reference.start, reference.end, reference.surface, name=reference.name,
-                          latitude=lat, longitude=lon, country_code=text("admin0_code"),
-                          admin1=text("admin1"), admin2=text("admin2"),
-                          admin1_2014=text("admin1_2014") or text("admin1"),
-                          confidence=reference.confidence / 2,
-                          evidence=f"{reference.relative[0]:.0f} km from {reference.name}, as the text says")
 
 
 def _inside(place: geoparse.Place, unit: geoparse.Place) -> bool:

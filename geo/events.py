@@ -33,7 +33,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry import LineString, Point
 
-from geo import boundaries, schema
+from geo import boundaries, geoparse, schema
 from geo.document import Document
 from geo.geoparse import Place
 
@@ -47,7 +47,8 @@ _CONTEXT_SENTENCES = 5
 #: ``Place.level`` -> ``geo_precision`` (1 exact place, 2 near it or in its district or tehsil,
 #: 3 province, 4 country).  A tehsil's point is its middle, not its town: 2.
 _LEVEL_PRECISION = {"ADM0": 4, "ADM1": 3, "DIVISION": 2, "ADM2": 2, "ADM3": 2}
-_CODE_PRECISION = {"PCLI": 4, "PCLD": 4, "PCLS": 4, "PCL": 4, "ADM1": 3, "ADM2": 2, "ADM3": 2}
+_CODE_PRECISION = {"PCLI": 4, "PCLD": 4, "PCLS": 4, "PCL": 4, "ADM1": 3, "ADM2": 2, "ADM3": 2,
+                   "AREA": 2}
 
 
 @dataclass
@@ -770,6 +771,9 @@ class _Extractor:
 
     def _pick_location(self, places: list[Place], index: int, clause: _Clause):
         if places:
+            # "60 km south of Peshawar": the event is where the reference points, not at Peshawar
+            places = [p for p in places if p.relative is None] or [
+                geoparse.pointed(p) for p in places if p.relative is not None]
             return min(places, key=lambda p: (self._precision(p), abs(p.start - clause.start))), False
         for sentence_index, place in reversed(self.context):
             if index - sentence_index <= _CONTEXT_SENTENCES:

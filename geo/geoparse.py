@@ -37,6 +37,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import Geod
+from shapely.geometry import Point
 
 from geo import boundaries, gazetteer, settings
 
@@ -75,7 +76,7 @@ class Place:
     says why this entry won, for the dashboard.  ``relative`` is set when the
     text uses the place as a reference ("60 km south of Peshawar"): the
     distance in km and the bearing in degrees from north of what it
-    describes, which ``displaced`` turns into a point.
+    describes, which ``pointed`` turns into a place.
     ``admin1_2014`` is the province as it stood in 2014 (the Federally
     Administered Tribal Areas for the former agencies), the era most event
     datasets code.
@@ -107,20 +108,30 @@ class Place:
         return self.latitude is not None and self.longitude is not None
 
 
-def displaced(place: Place) -> tuple[float, float] | None:
-    """The point a reference describes: ``place`` moved by its ``relative`` distance and bearing.
+def pointed(reference: Place) -> Place | None:
+    """The place a reference describes ("60 km south of Peshawar"), with the units holding it.
 
     Returns
     -------
-    tuple of float or None
-        (latitude, longitude) in degrees, on the WGS84 ellipsoid; None when
-        the place is unresolved or no reference.
+    Place or None
+        At ``reference`` moved by its ``relative`` distance and bearing (on
+        the WGS84 ellipsoid), feature code ``AREA``, with half its
+        confidence and evidence saying so; None when ``reference`` is
+        unresolved or not a reference.
     """
-    if not place.resolved or place.relative is None:
+    if not reference.resolved or reference.relative is None:
         return None
-    km, bearing = place.relative
-    lon, lat, _ = _GEOD.fwd(place.longitude, place.latitude, bearing, km * 1000.0)
-    return float(lat), float(lon)
+    km, bearing = reference.relative
+    lon, lat, _ = _GEOD.fwd(reference.longitude, reference.latitude, bearing, km * 1000.0)
+    units = boundaries.join(gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326"))
+    row = units.iloc[0]
+    admin1 = _text(row.get("admin1"))
+    return Place(reference.start, reference.end, reference.surface, name=reference.name,
+                 latitude=float(lat), longitude=float(lon), feature_class="L", feature_code="AREA",
+                 country_code=_text(row.get("admin0_code")), admin1=admin1,
+                 admin2=_text(row.get("admin2")), admin1_2014=_text(row.get("admin1_2014")) or admin1,
+                 geometry=Point(float(lon), float(lat)), confidence=reference.confidence / 2,
+                 evidence=f"{km:.0f} km {_DIRECTIONS[bearing]} of {reference.name}, as the text says")
 
 
 def parse(text: str | bytes) -> list[Place]:
@@ -622,6 +633,7 @@ def _with_streets(text: str, mentions: list[_Mention]) -> list[_Mention]:
 
 _BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180,
              "southwest": 225, "west": 270, "northwest": 315}
+_DIRECTIONS = {v: k for k, v in _BEARINGS.items()}
 _GEOD = Geod(ellps="WGS84")
 # "250 kilometers (150 miles) south of the state capital " before a place's name
 _REFERENCE = re.compile(
@@ -976,7 +988,6 @@ _BOUNDARY_LEVEL = {"ADM0": "admin0", "ADM1": "admin1", "DIVISION": "division", "
 
 def _add_admin_units(places: list[Place]) -> None:
     """The polygon of every admin-unit mention; other places keep their point."""
-    from shapely.geometry import Point
     for p in places:
         if p.resolved:
             polygon = _unit_polygon(p.name, p.level, p.country_code) if p.level else None

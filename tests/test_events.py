@@ -247,3 +247,11 @@ def pd_isnull(value) -> bool:
 def pd_na():
     import pandas as pd
     return pd.NA
+
+
+def test_event_described_from_a_reference_town_is_placed_where_the_text_points():
+    text = ("Militants attacked a checkpost some 60 km (40 miles) northeast of Muzaffarabad on "
+            "Monday, killing two soldiers.")
+    document = Document(text, published=dt.date(2015, 3, 2))
+    event = events.extract(document, geoparse.parse(text)).events.iloc[0]
+    assert event["admin2"] == "Neelum" and event["geo_precision"] == 2

@@ -206,6 +206,8 @@ def test_reference_place_points_where_the_text_says():
     places = geoparse.parse("Ashkot village, some 60 km (40 miles) northeast of Muzaffarabad.")
     reference = next(p for p in places if p.name == "Muzaffarabad")
     assert reference.relative == (60.0, 45.0)
-    lat, lon = geoparse.displaced(reference)
-    assert _km(lat, lon, reference.latitude, reference.longitude) == pytest.approx(60, abs=0.5)
-    assert lat > reference.latitude and lon > reference.longitude
+    meant = geoparse.pointed(reference)
+    assert _km(meant.latitude, meant.longitude, reference.latitude,
+               reference.longitude) == pytest.approx(60, abs=0.5)
+    assert meant.latitude > reference.latitude and meant.longitude > reference.longitude
+    assert meant.admin2 == "Neelum" and "60 km northeast of Muzaffarabad" in meant.evidence
