@@ -146,7 +146,7 @@ def test_guessed_mapping_for_latitude_longitude_csv(tmp_path):
 def test_flows_sample_names_coordinates_and_periods(store):
     result = ingest.read(FLOWS, country="PK")
     assert result.kind == "flows"
-    assert result.errors[["row", "column", "value"]].values.tolist() == [[10, "destination", "Mir Ali"]]
+    assert result.errors[["row", "column", "value"]].values.tolist() == [[10, "destination", "Mosaki"]]
     flows = result.records.set_index("source_event_id")
     first = flows.loc["nwa-2014-01"]
     assert (first["start_date"], first["end_date"]) == ("2014-06-01", "2014-06-30")
