@@ -643,8 +643,10 @@ _REFERENCE = re.compile(
 
 
 def _mark_references(text: str, places: list[Place]) -> None:
-    """Set ``relative`` on places named as a reference ("60 km south of Peshawar")."""
+    """Set ``relative`` on resolved places named as a reference ("60 km south of Peshawar")."""
     for p in places:
+        if not p.resolved:
+            continue
         found = _REFERENCE.search(text, max(0, p.start - 100), p.start)
         if found is None:
             continue
