@@ -142,14 +142,6 @@ class Gazetteer:
         """Row numbers of every entry known by ``name`` (exact key match)."""
         return self.names.get(key(name), ())
 
-    def lookup_compact(self, name: str) -> tuple[int, ...]:
-        """Row numbers of entries whose name, spaces dropped, is ``name`` with its spaces dropped.
-
-        "Rawala Kot" finds Rawalakot, "Darra Adamkhel" Darra Adam Khel.
-        """
-        joined = key(name).replace(" ", "")
-        return self.names.get(joined, ()) or self.compact.get(joined, ())
-
     def lookup_variant(self, name: str) -> tuple[int, ...]:
         """Row numbers of entries whose name is a spelling variant of ``name``."""
         skel = skeleton(key(name))

@@ -400,15 +400,21 @@ def _longest_match(text, tokens, keys, i, gaz, loud):
         if "." in word:
             k = gazetteer.key(text[tokens[i][0]:end])
         rows = gaz.names.get(k)
-        if not rows and "." not in k and (j == i or _gap_ok(text, tokens[j - 1][1], tokens[j][0], " ")):
-            rows = _focus_rows(gaz, gaz.lookup_compact(k))
+        if not rows and "." not in k and all(
+                tokens[h][2][0].isupper() and _gap_ok(text, tokens[h - 1][1], tokens[h][0], " ")
+                for h in range(i + 1, j + 1)):
+            rows = _compact_rows(gaz, k)
         if rows:
             best = (j, end, k, rows)
     return best
 
 
-def _focus_rows(gaz: gazetteer.Gazetteer, rows: tuple) -> tuple:
-    """The rows in the focus countries, whose romanised names are spaced in more ways."""
+def _compact_rows(gaz: gazetteer.Gazetteer, k: str) -> tuple:
+    """Entries of the focus countries whose name is ``k`` spaced otherwise ("Rawala Kot",
+    "Adamkhel"): romanised South Asian names are written with more or fewer spaces."""
+    joined = k.replace(" ", "")
+    rows = gaz.names.get(joined, ()) if " " in k else ()
+    rows = rows or gaz.compact.get(joined, ())
     cc = _columns(gaz).cc
     return tuple(r for r in rows if cc[r] in settings.FOCUS_COUNTRIES)
 
