@@ -813,14 +813,21 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
             continue
         score = prior.copy()
         reasons = [dict() for _ in rows]
+        # The focus other names give: this mention's own weight, over all its candidates in a
+        # country or province, is left out, so homonyms in one country are judged alike.
         own = _softmax(prior * 4)
+        own_country: dict[str, float] = {}
+        own_state: dict[tuple, float] = {}
+        for r, wt in zip(rows, own):
+            own_country[cc[r]] = own_country.get(cc[r], 0.0) + wt
+            own_state[(cc[r], a1[r])] = own_state.get((cc[r], a1[r]), 0.0) + (
+                wt if level[r] in ("ADM1", "ADM0") else 0.3 * wt if a1[r] else 0.0)
         for idx, r in enumerate(rows):
-            share = (countries.get(cc[r], 0.0) - own[idx]) / total
+            share = (countries.get(cc[r], 0.0) - own_country[cc[r]]) / total
             if share > 0:
                 score[idx] += 1.2 * share
                 reasons[idx]["country focus"] = 1.2 * share
-            st = states.get((cc[r], a1[r]), 0.0) - (own[idx] if level[r] in ("ADM1", "ADM0") else
-                                                    0.3 * own[idx])
+            st = states.get((cc[r], a1[r]), 0.0) - own_state[(cc[r], a1[r])]
             if st > 0.5 and level[r] != "ADM0":
                 score[idx] += 0.7
                 reasons[idx]["same province/state as other places"] = 0.7

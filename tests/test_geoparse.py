@@ -204,10 +204,16 @@ def test_place_word_after_a_sentence_opening_word_makes_no_place():
 
 def test_reference_place_points_where_the_text_says():
     places = geoparse.parse("Ashkot village, some 60 km (40 miles) northeast of Muzaffarabad.")
-    reference = next(p for p in places if p.name == "Muzaffarabad")
+    reference = next(p for p in places if p.surface == "Muzaffarabad")
     assert reference.relative == (60.0, 45.0)
     meant = geoparse.pointed(reference)
     assert _km(meant.latitude, meant.longitude, reference.latitude,
                reference.longitude) == pytest.approx(60, abs=0.5)
     assert meant.latitude > reference.latitude and meant.longitude > reference.longitude
-    assert meant.admin2 == "Neelum" and "60 km northeast of Muzaffarabad" in meant.evidence
+    assert meant.admin2 == "Neelum" and "60 km northeast of Muzaffar" in meant.evidence
+
+
+def test_district_beats_the_division_of_the_same_name():
+    # the mention's own weight must not count as focus for its weaker homonym
+    places = geoparse.parse("Shelling in the Poonch sector")
+    assert places[0].level == "ADM2" and places[0].admin2 == "Poonch"
