@@ -126,7 +126,7 @@ class Gazetteer:
         Keys that are also common lower-case English words ("most", "mobile").
     compact : dict
         Multi-word keys without their spaces -> row numbers, so that a name
-        written as one word meets its spaced form ("Adamkhel" / "Adam Khel").
+        written as one word meets its spaced form in the focus countries.
     stamp : str
         Hash of the sources the index was built from (keys derived caches).
     """

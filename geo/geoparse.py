@@ -376,7 +376,7 @@ def _longest_match(text, tokens, keys, i, gaz, loud):
 
     A name may end on a lower-case word that only names parts of places
     ("Datta khel"), and may be written with more or fewer spaces than the
-    gazetteer has it ("Rawala Kot", "Darra Adamkhel").
+    gazetteer has it ("Rawala Kot" for Rawalakot).
     """
     best = None
     parts: list[str] = []
@@ -410,8 +410,8 @@ def _longest_match(text, tokens, keys, i, gaz, loud):
 
 
 def _compact_rows(gaz: gazetteer.Gazetteer, k: str) -> tuple:
-    """Entries of the focus countries whose name is ``k`` spaced otherwise ("Rawala Kot",
-    "Adamkhel"): romanised South Asian names are written with more or fewer spaces."""
+    """Entries of the focus countries whose name is ``k`` spaced otherwise ("Rawala Kot" for
+    Rawalakot): romanised South Asian names are written with more or fewer spaces."""
     joined = k.replace(" ", "")
     rows = gaz.names.get(joined, ()) if " " in k else ()
     rows = rows or gaz.compact.get(joined, ())
