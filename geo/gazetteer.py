@@ -40,7 +40,7 @@ COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "featu
            "country_code", "admin1_code", "admin2_code", "population", "level", "source")
 
 #: Bump when the index layout or the build rules change.
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 
 #: Sources whose ``admin1_code`` is the province's name rather than a GeoNames code.
 PROVINCE_NAMED_SOURCES = ("OSM Pakistan units", "geoBoundaries Pakistan tehsils")
@@ -127,6 +127,9 @@ class Gazetteer:
     compact : dict
         Multi-word keys without their spaces -> row numbers, so that a name
         written as one word meets its spaced form in the focus countries.
+    words : frozenset
+        English words frequent enough to be words rather than parts of local
+        names (empty without the word lists).
     stamp : str
         Hash of the sources the index was built from (keys derived caches).
     """
@@ -136,6 +139,7 @@ class Gazetteer:
     skeletons: dict
     common: frozenset
     compact: dict
+    words: frozenset = frozenset()
     stamp: str = ""
 
     def lookup(self, name: str) -> tuple[int, ...]:
@@ -295,7 +299,8 @@ def _build(user_csv: str | None) -> Gazetteer:
                      names={k: tuple(dict.fromkeys(v)) for k, v in names.items()},
                      skeletons={k: tuple(dict.fromkeys(v)) for k, v in skeletons.items()},
                      common=_common_words(names),
-                     compact={k: tuple(dict.fromkeys(v)) for k, v in compact.items()})
+                     compact={k: tuple(dict.fromkeys(v)) for k, v in compact.items()},
+                     words=_frequent_words())
 
 
 def _cities(gdir: Path) -> tuple[pd.DataFrame, dict]:
@@ -512,6 +517,26 @@ def _derived_demonyms(name: str) -> set[str]:
 #: enough to be meant as a word ("reading" 5.1, "mobile" 4.9) rather than a rare
 #: homograph of a place ("khar" 1.9, "tripoli" 3.3).
 _COMMON_ZIPF = 3.4
+
+
+#: Zipf frequency from which any English word, proper nouns included ("celtics" 3.6), is
+#: a word of the language; rarer capitalised words are mostly parts of local names
+#: ("Budenzai" 0, "Kharkay" 0, "Pani" 2.4).
+_WORD_ZIPF = 3.0
+
+
+def _frequent_words() -> frozenset:
+    """English words of Zipf frequency ``_WORD_ZIPF`` or more, from wordfreq."""
+    try:
+        from wordfreq import iter_wordlist, zipf_frequency
+    except ImportError:
+        return frozenset()
+    words = set()
+    for word in iter_wordlist("en"):
+        if zipf_frequency(word, "en") < _WORD_ZIPF:
+            break
+        words.add(word)
+    return frozenset(words)
 
 
 def _common_words(names: dict) -> frozenset:

@@ -220,7 +220,8 @@ _BODY_WORDS = {"police", "sheriff", "county", "city", "township", "town", "villa
                "center", "centre", "court", "jail", "prison", "mall", "square", "bridge",
                "cantonment", "army", "corps", "commission", "club", "association", "authority",
                "government", "assembly", "party", "campus", "region's", "county's", "office",
-               "administration", "bazaar", "market", "road's", "valley's", "agency's", "district's"}
+               "administration", "bazaar", "market", "road's", "valley's", "agency's", "district's",
+               "cantt"}
 
 # Unit words after a name: the level they point to.
 _UNIT_WORDS = {"district": "ADM2", "districts": "ADM2", "agency": "ADM2", "agencies": "ADM2",
@@ -267,6 +268,7 @@ class _Mention:
     local: bool = False             # a word for a local place follows ("Kure area", "Safi tehsil")
     needs_container: bool = False   # a common word: a place only with "X, <unit>"
     container: _Mention | None = None  # the mention after "X, "
+    inside: bool = False            # the text says the container holds it ("X area of Y")
     variant: bool = False           # found through the spelling skeleton
     street: bool = False            # a street or numbered road ("Darby Street", "Highway 19")
 
@@ -306,6 +308,15 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         if _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows):
             i += 1
             continue
+        if _longer_local_name(text, tokens, keys, j, rows, gaz, persons, loud):
+            # "Tangi Budenzai area": the whole run may be a place the gazetteer lacks
+            cue = _unknown_with_cue(text, tokens, keys, i, loud)
+            if cue is not None:
+                mentions.append(cue)
+                i = cue_end_token(tokens, cue.end)
+            else:
+                i += 1
+            continue
         m = _Mention(start, end, surface, k, rows)
         if k in gaz.common and not _is_abbreviation(surface, loud) and not _has_level(
                 gaz, rows, ("ADM0",)):
@@ -314,6 +325,8 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         if nxt in _UNIT_WORDS:
             m.unit_level = _UNIT_WORDS[nxt]
             m.local = nxt in _PLACE_CUES
+        elif _unit_word_before(text, tokens, keys, i):
+            m.unit_level, m.local = _UNIT_WORDS[keys[i - 1]], True
         mentions.append(m)
         i = j + 1
     mentions = _with_streets(text, mentions)
@@ -426,11 +439,15 @@ def _gap_ok(text: str, a: int, b: int, allowed: str) -> bool:
 
 def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) -> bool:
     """True when context says the name is not a place here."""
-    if k in _CALENDAR or k in _QUALIFIERS or (k in persons and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
+    if k in _CALENDAR or k in _QUALIFIERS or k in _UNIT_WORDS or k in _PLACE_CUES or (
+            k in persons and not _has_level(gaz, rows, ("ADM0", "ADM1"))):
+        return True
+    nxt = keys[j + 1] if j + 1 < len(tokens) else None
+    # "in the North West of Bajaur": a direction, not the province of that name.
+    if nxt == "of" and all(w in _QUALIFIERS for w in k.split()):
         return True
     # A unit followed by its unit word is one whatever precedes it ("Charmang Bajaur agency"),
     # also in a line of capitalised words ("Swat Town (Swat District)").
-    nxt = keys[j + 1] if j + 1 < len(tokens) else None
     if _UNIT_WORDS.get(nxt) and _has_level(gaz, rows, (_UNIT_WORDS[nxt],)):
         return False
     if loud and nxt in _PLACE_CUES and len(k) > 2:
@@ -447,6 +464,7 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
     # One word inside a longer capitalised name whose head is not a place word: a person or
     # a body ("Kristina Webb"); a longer place name stays ("Azam Warsak South Waziristan").
     if i > 0 and i == j and tokens[i - 1][2][0].isupper() and keys[i - 1] not in _QUALIFIERS \
+            and not _UNIT_WORDS.get(keys[i - 1]) \
             and _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") \
             and not gaz.names.get(keys[i - 1]) and not _sentence_start(text, tokens[i - 1][0]):
         return True
@@ -455,6 +473,34 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
             and _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
         return True
     return False
+
+
+def _unit_word_before(text: str, tokens: list, keys: list, i: int) -> bool:
+    """A capitalised unit word opens the name, as Pakistani usage has it ("Tehsil Safi",
+    "District Swat"), and is not itself the end of a unit's name ("Swat District Mingora")."""
+    if i == 0 or not _UNIT_WORDS.get(keys[i - 1]) or not tokens[i - 1][2][0].isupper() \
+            or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " "):
+        return False
+    return i < 2 or not tokens[i - 2][2][0].isupper() or _sentence_start(text, tokens[i - 1][0])
+
+
+def _longer_local_name(text, tokens, keys, j, rows, gaz, persons, loud) -> bool:
+    """A place of the focus countries whose name goes on in a word English lacks ("Tangi
+    Budenzai", "Bade Samo") or in a part of Pashto and Urdu names ("Mandi Khel"): the
+    start of a longer local name, not the place it spells alone.  (Elsewhere a place
+    before a rare word mostly names a body or an event: "Richmond Winterfest".)"""
+    if loud or j + 1 >= len(tokens) or not _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
+        return False
+    col = _columns(gaz)
+    if not any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows) or _has_level(
+            gaz, rows, ("ADM0", "ADM1")):
+        return False
+    nxt, word = keys[j + 1], tokens[j + 1][2]
+    if nxt in _NAME_PART_WORDS:
+        return True
+    return bool(gaz.words) and word[0].isupper() and not word.isupper() and len(nxt) > 2 \
+        and nxt not in gaz.words and nxt not in persons and nxt not in _BODY_WORDS \
+        and nxt not in _UNIT_WORDS and nxt not in _QUALIFIERS
 
 
 def _sentence_start(text: str, pos: int) -> bool:
@@ -696,15 +742,23 @@ def _within_named_units(text: str, places: list[Place]) -> None:
         u = min(near, key=lambda u: (_UNIT_LEVELS.index(u.level), abs(u.start - p.start)))
         p.country_code, p.admin1, p.admin1_2014 = u.country_code, u.admin1, u.admin1_2014
         p.admin2 = u.admin2 if u.level in ("ADM3", "ADM2") else None
-        p.evidence = (f"not in the gazetteer; inside {u.name} ({u.level}), named beside it: "
+        p.evidence = (f"{p.evidence}; inside {u.name} ({u.level}), named beside it: "
                       f"placed at that unit's representative point")
 
 
+_SAID_INSIDE = re.compile(r"\s+(?:areas?|villages?|towns?|localit(?:y|ies)|bazaar|neighbou?rhood)"
+                          r"\s+(?:of|in)\s+(?:the\s+)?")
+
+
 def _link_containers(text: str, mentions: list[_Mention]) -> None:
-    """Note "X, Y" pairs where Y may contain X ("Reading, Pa.", "Bannu, Khyber Pakhtunkhwa")."""
+    """Note "X, Y" pairs where Y may contain X ("Reading, Pa.", "Bannu, Khyber Pakhtunkhwa"),
+    and "X area of Y" pairs where the text says it does ("Qambar area of Mingora")."""
     for a, b in zip(mentions, mentions[1:]):
-        if re.fullmatch(r"\s*,\s*|\s+in\s+", text[a.end:b.start]):
+        gap = text[a.end:b.start]
+        if re.fullmatch(r"\s*,\s*|\s+in\s+", gap):
             a.container = b
+        elif _SAID_INSIDE.fullmatch(gap):
+            a.container, a.inside = b, True
 
 
 def _local_name(text: str, m: _Mention) -> bool:
@@ -759,7 +813,8 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
                              for c in cc[rows]], dtype=bool)
             famous = np.where(name_keys[rows] == m.key, pop[rows] >= _FAMOUS_POPULATION,
                               pop[rows] >= 30 * _FAMOUS_POPULATION) & (not m.local)
-            famous |= np.isin(level[rows], ["ADM0", "ADM1"])
+            # nor is a country or a province abroad ("Bahrain valley", "Pando sector")
+            famous |= np.isin(level[rows], ["ADM0", "ADM1"]) & (not m.local)
             if not (told | famous).any() and not (m.variant or m.local):
                 continue  # a name of obscure places far away only: a person or a word here
             rows = rows[told | famous]
@@ -833,22 +888,29 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
                 reasons[idx]["same province/state as other places"] = 0.7
         ci = position.get(id(m.container)) if m.container is not None else None
         if ci is not None and len(cands[ci]):
-            crow = cands[ci]
-            for idx, r in enumerate(rows):
-                if _contains(crow, r, cc, a1, level):
-                    score[idx] += 1.5
-                    reasons[idx]["inside the unit named after it"] = 1.5
+            held = np.array([_contains(cands[ci][:3], r, col) for r in rows], dtype=bool)
+            if m.inside and not held.any():
+                # "Qambar area of Mingora": a Kambar 900 km away is not the Qambar meant
+                place.evidence = f"no place of that name inside {m.container.surface}"
+                continue
+            score += 1.5 * held
+            for idx in np.flatnonzero(held):
+                reasons[idx]["inside the unit named after it"] = 1.5
         # Proximity to what the other names could be: homonyms rarely sit together.
         near = pool_key != m.key
-        if near.any():
-            d = _haversine(lat[rows][:, None], lon[rows][:, None], pool_lat[near][None, :],
-                           pool_lon[near][None, :]).min(axis=1)
-            bonus = 0.6 * np.exp(-d / 100.0) * (level[rows] != "ADM0")
-            score += bonus
-            for idx in range(len(rows)):
-                if bonus[idx] > 0.05:
-                    reasons[idx]["near other places in the text"] = float(bonus[idx])
+        d = _haversine(lat[rows][:, None], lon[rows][:, None], pool_lat[near][None, :],
+                       pool_lon[near][None, :]).min(axis=1) if near.any() else np.full(len(rows), np.inf)
+        bonus = 0.6 * np.exp(-d / 100.0) * (level[rows] != "ADM0")
+        score += bonus
+        for idx in np.flatnonzero(bonus > 0.05):
+            reasons[idx]["near other places in the text"] = float(bonus[idx])
         best = int(np.argmax(score))
+        # A village or town met only through its spelling skeleton is mostly another place
+        # ("Baghsar" for Begusarai): it needs a unit word or another place of the text nearby.
+        if m.variant and not m.unit_level and not isinstance(level[rows[best]], str) \
+                and d[best] > _VARIANT_NEAR_KM:
+            place.evidence = f"only a spelling variant ({col.name[rows[best]]}) far from the other places"
+            continue
         _fill_place(place, m, rows, score, best, reasons[best], col)
     return out
 
@@ -882,11 +944,28 @@ def _fill_place(place: Place, m: _Mention, rows, score, best, reasons, col) -> N
         place.country_code = col.admin0_code[r]
 
 
-def _contains(container_rows, r, cc, a1, level) -> bool:
+#: How near (km) to another place of the text a village or town found only by its
+#: spelling skeleton must lie to be taken.
+_VARIANT_NEAR_KM = 50.0
+
+#: How far (km) from a town or tehsil's point a place it holds may lie; from a
+#: district's, when the district has no polygon here to say.
+_HELD_KM = {"ADM3": 30.0, None: 20.0, "ADM2": 80.0, "DIVISION": 150.0}
+
+
+def _contains(container_rows, r: int, col: _Columns) -> bool:
+    """True when one of ``container_rows`` (a country, province, district or town) holds row ``r``."""
     for c in container_rows:
-        if level[c] == "ADM0" and cc[c] == cc[r]:
+        lv = col.level[c] if isinstance(col.level[c], str) else None
+        if col.cc[c] != col.cc[r]:
+            continue
+        if lv == "ADM0" or lv == "ADM1" and col.a1_key[c] == col.a1_key[r]:
             return True
-        if level[c] == "ADM1" and cc[c] == cc[r] and a1[c] == a1[r]:
+        if lv == "ADM2" and col.admin2[c] is not None:
+            if col.admin2[c] == col.admin2[r]:
+                return True
+            continue
+        if lv in _HELD_KM and _haversine(col.lat[c], col.lon[c], col.lat[r], col.lon[r]) <= _HELD_KM[lv]:
             return True
     return False
 

@@ -217,3 +217,43 @@ def test_district_beats_the_division_of_the_same_name():
     # the mention's own weight must not count as focus for its weaker homonym
     places = geoparse.parse("Shelling in the Poonch sector")
     assert places[0].level == "ADM2" and places[0].admin2 == "Poonch"
+
+
+def test_homonym_outside_the_place_said_to_hold_it_is_left_unresolved():
+    # Kambar in Sindh is 900 km from Mingora: not the Qambar of Swat the text means
+    places = geoparse.parse("Militants attacked the Qambar area of Mingora on Sunday.")
+    qambar = _first(places, "Qambar")
+    assert not qambar.resolved and "inside Mingora" in qambar.evidence
+    assert _first(places, "Mingora").admin2 == "Swat"
+
+
+def test_known_name_starting_a_longer_local_name_is_not_that_place():
+    places = geoparse.parse("Troops cleared Tangi Budenzai area and Mandi Khel village.")
+    assert [p.surface for p in places] == ["Tangi Budenzai", "Mandi Khel"]
+    assert not any(p.resolved for p in places)
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("A post in the Bahrain valley was hit.", "Bahrain"),
+    ("Six soldiers died in the Pando sector.", "Pando"),
+])
+def test_country_or_province_abroad_is_not_a_valley_or_sector(text, surface):
+    place = _first(geoparse.parse(text), surface)
+    assert place.level != "ADM0" and place.country_code in (None, "PK")
+
+
+def test_compass_words_before_of_are_a_direction():
+    places = geoparse.parse("Loisam, 15 km in the North West of Khar, Bajaur agency")
+    assert "North West" not in [p.surface for p in places]
+    assert {p.name for p in places if p.resolved} == {"Khar", "Bajaur"}
+
+
+def test_unit_word_before_the_name_as_pakistani_usage_has_it():
+    place = geoparse.parse("A blast hit Tehsil Safi on Monday.")[0]
+    assert (place.name, place.level, place.admin2) == ("Safi", "ADM3", "Mohmand")
+
+
+def test_far_spelling_variant_of_a_village_is_not_taken():
+    # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
+    place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
+    assert place.surface == "Baghsar" and not place.resolved
