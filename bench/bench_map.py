@@ -4,14 +4,18 @@ For 100, 10,000 and 100,000 synthetic events in a GeoPackage store: the time
 to build the layers, to build the folium map and to render its HTML, and the
 HTML's size (above ``settings.MAP_POINTS_MAX`` points the map aggregates on
 its own).  Then the shipped article's store served by ``streamlit run``: the
-time until headless Chromium shows the attack-site markers (cold: first load
-after start; warm: a second load).  Targets: 100,000 events under 3 s and
-5 MB; default page under 3 s.
+time until headless Chromium shows the attack-site markers (cold: a fresh
+profile's first load after the server starts; warm: a second load).  Each load
+also prints the CPU seconds that other processes on the machine used meanwhile:
+on a shared machine with two cores, a load that had to share them is slower by
+about that much.  Targets: 100,000 events under 3 s and 5 MB; default page
+under 3 s.
 
 Run: ``python bench/bench_map.py`` (``--no-browser`` skips the browser part).
 """
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -91,6 +95,7 @@ def bench_browser() -> None:
         driver = _browser.chromium(tmp / "profile", window="1400,1000")
         try:
             for label in ("cold", "warm", "warm"):
+                busy0 = _cpu_seconds()
                 t0 = time.perf_counter()
                 driver.get(url)
                 wait = WebDriverWait(driver, 60)
@@ -99,9 +104,31 @@ def bench_browser() -> None:
                 driver.switch_to.frame(frame)
                 wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "path.cm-site"))
                 driver.switch_to.default_content()
-                print(f"default page ready in headless Chromium ({label}): {time.perf_counter() - t0:.2f} s")
+                ready = time.perf_counter() - t0
+                others = [b - a for a, b in zip(busy0, _cpu_seconds())]
+                print(f"default page ready in headless Chromium ({label}): {ready:.2f} s"
+                      + (f"  (other processes meanwhile: {others[0] - others[1]:.1f} CPU s)" if busy0 else ""))
         finally:
             driver.quit()
+
+
+def _cpu_seconds() -> tuple[float, ...]:
+    """(CPU seconds the machine spent busy, of which in Chromium and dashboards) since boot; () off Linux."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return ()
+    tick = os.sysconf("SC_CLK_TCK")
+    ours = 0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes()
+            if b"chromium" in command or b"ui.serve" in command:
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                ours += int(stat[11]) + int(stat[12])
+        except OSError:
+            continue
+    return (sum(fields) - fields[3] - fields[4]) / tick, ours / tick
 
 
 if __name__ == "__main__":
