@@ -56,7 +56,8 @@ def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | Non
     """The place an event happened at: the finest resolved place of the first sentence.
 
     A point that lies far from every coarser unit named in the same sentence
-    (a homonym) gives way to the unit.  A place named only as a reference
+    (a homonym) gives way to the unit; a province across a border is a
+    neighbour, not a container.  A place named only as a reference
     ("60 km south of Muzaffarabad") is not where it happened: when the
     sentence names nothing finer than a province, the event is put where the
     reference points.
@@ -71,8 +72,11 @@ def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | Non
         if not pool:
             continue
         units = [p for p in pool if p.level in ("ADM2", "DIVISION", "ADM1") and p.geometry is not None]
+        # a province across a border is named as the other side ("between Sialkot and
+        # Indian-ruled Kashmir"), not as the place's container
         consistent = [p for p in pool if all(_inside(p, u) for u in units if u is not p and
-                                             _PRECISION[u.level] > _PRECISION[p.level])]
+                                             _PRECISION[u.level] > _PRECISION[p.level] and not (
+                                                 u.level == "ADM1" and u.country_code != p.country_code))]
         pool = consistent or pool
         return min(pool, key=lambda p: (_PRECISION.get(p.level, 0), -p.confidence, p.start))
     return None

@@ -40,7 +40,7 @@ COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "featu
            "country_code", "admin1_code", "admin2_code", "population", "level", "source")
 
 #: Bump when the index layout or the build rules change.
-INDEX_VERSION = 11
+INDEX_VERSION = 13
 
 #: Sources whose ``admin1_code`` is the province's name rather than a GeoNames code.
 PROVINCE_NAMED_SOURCES = ("OSM Pakistan units", "geoBoundaries Pakistan tehsils")
@@ -82,7 +82,12 @@ _ADMIN_ALIASES = {
                                                     "tribal belt", "tribal region", "tribal regions"],
     ("PK", "Islamabad Capital Territory"): ["ICT", "Federal Capital"],
     ("PK", "Azad Jammu & Kashmir"): ["Azad Kashmir", "AJK", "Pakistan-administered Kashmir",
-                                     "Pakistani Kashmir", "Pakistan-held Kashmir", "PoK"],
+                                     "Pakistani Kashmir", "Pakistan-held Kashmir", "PoK", "Kashmir",
+                                     "Pakistan-occupied Kashmir", "Pakistan-controlled Kashmir",
+                                     "Pakistan-ruled Kashmir"],
+    ("IN", "Jammu and Kashmir"): ["Kashmir", "Indian Kashmir", "Indian-administered Kashmir",
+                                  "Indian-controlled Kashmir", "Indian-held Kashmir",
+                                  "Indian-ruled Kashmir", "Indian-occupied Kashmir"],
     ("PK", "Gilgit-Baltistan"): ["Northern Areas", "Gilgit Baltistan"],
     ("PK", "Sindh"): ["Sind"], ("PK", "Balochistan"): ["Baluchistan", "Baloch"],
     ("PK", "North Waziristan"): ["NWA", "N. Waziristan", "North Waziristan Agency"],
@@ -188,7 +193,7 @@ def skeleton(k: str) -> str:
     """Consonant skeleton of a key, so that transliterations meet.
 
     "miranshah", "miram shah" and "miramshah" share one skeleton, as do
-    "peshawar" and "pishawar".
+    "peshawar" and "pishawar", and "aurakzai" and "orakzai".
     """
     s = k.replace(" ", "")
     for a, b in (("kh", "k"), ("gh", "g"), ("ph", "f"), ("q", "k"), ("ck", "k"), ("w", "v"),
@@ -196,6 +201,7 @@ def skeleton(k: str) -> str:
         s = s.replace(a, b)
     s = re.sub(r"m(?=[^aeiou]|$)", "n", s)
     s = re.sub(r"(?<=[^aeiou])h", "", s)
+    s = re.sub(r"^[aeiou]+", "a", s)  # "Aurakzai" and "Orakzai" differ only in the opening vowel
     s = s[:1] + re.sub(r"[aeiou]", "", s[1:])
     return re.sub(r"(.)\1+", r"\1", s)
 

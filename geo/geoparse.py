@@ -325,7 +325,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         if nxt in _UNIT_WORDS:
             m.unit_level = _UNIT_WORDS[nxt]
             m.local = nxt in _PLACE_CUES
-        elif _unit_word_before(text, tokens, keys, i):
+        elif _opened_by_unit_word(text, tokens, keys, i, rows, gaz):
             m.unit_level, m.local = _UNIT_WORDS[keys[i - 1]], True
         mentions.append(m)
         i = j + 1
@@ -464,7 +464,7 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
     # One word inside a longer capitalised name whose head is not a place word: a person or
     # a body ("Kristina Webb"); a longer place name stays ("Azam Warsak South Waziristan").
     if i > 0 and i == j and tokens[i - 1][2][0].isupper() and keys[i - 1] not in _QUALIFIERS \
-            and not _UNIT_WORDS.get(keys[i - 1]) \
+            and not _opened_by_unit_word(text, tokens, keys, i, rows, gaz) \
             and _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") \
             and not gaz.names.get(keys[i - 1]) and not _sentence_start(text, tokens[i - 1][0]):
         return True
@@ -475,13 +475,17 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
     return False
 
 
-def _unit_word_before(text: str, tokens: list, keys: list, i: int) -> bool:
-    """A capitalised unit word opens the name, as Pakistani usage has it ("Tehsil Safi",
-    "District Swat"), and is not itself the end of a unit's name ("Swat District Mingora")."""
+def _opened_by_unit_word(text: str, tokens: list, keys: list, i: int, rows, gaz) -> bool:
+    """A capitalised unit word opens a name of the focus countries, as Pakistani usage has
+    it ("Tehsil Safi", "District Swat"; not "County Council"), and is not itself the end
+    of a unit's name ("Swat District Mingora")."""
     if i == 0 or not _UNIT_WORDS.get(keys[i - 1]) or not tokens[i - 1][2][0].isupper() \
             or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " "):
         return False
-    return i < 2 or not tokens[i - 2][2][0].isupper() or _sentence_start(text, tokens[i - 1][0])
+    if i >= 2 and tokens[i - 2][2][0].isupper() and not _sentence_start(text, tokens[i - 1][0]):
+        return False
+    col = _columns(gaz)
+    return any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows)
 
 
 def _longer_local_name(text, tokens, keys, j, rows, gaz, persons, loud) -> bool:
@@ -489,16 +493,14 @@ def _longer_local_name(text, tokens, keys, j, rows, gaz, persons, loud) -> bool:
     Budenzai", "Bade Samo") or in a part of Pashto and Urdu names ("Mandi Khel"): the
     start of a longer local name, not the place it spells alone.  (Elsewhere a place
     before a rare word mostly names a body or an event: "Richmond Winterfest".)"""
-    if loud or j + 1 >= len(tokens) or not _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
-        return False
-    col = _columns(gaz)
-    if not any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows) or _has_level(
-            gaz, rows, ("ADM0", "ADM1")):
+    if loud or j + 1 >= len(tokens) or not _gap_ok(text, tokens[j][1], tokens[j + 1][0], " ") \
+            or _has_level(gaz, rows, ("ADM0", "ADM1")):
         return False
     nxt, word = keys[j + 1], tokens[j + 1][2]
     if nxt in _NAME_PART_WORDS:
         return True
-    return bool(gaz.words) and word[0].isupper() and not word.isupper() and len(nxt) > 2 \
+    col = _columns(gaz)
+    return any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows) and bool(gaz.words) and word[0].isupper() and not word.isupper() and len(nxt) > 2 \
         and nxt not in gaz.words and nxt not in persons and nxt not in _BODY_WORDS \
         and nxt not in _UNIT_WORDS and nxt not in _QUALIFIERS
 
@@ -746,7 +748,8 @@ def _within_named_units(text: str, places: list[Place]) -> None:
                       f"placed at that unit's representative point")
 
 
-_SAID_INSIDE = re.compile(r"\s+(?:areas?|villages?|towns?|localit(?:y|ies)|bazaar|neighbou?rhood)"
+_SAID_INSIDE = re.compile(r"\s+(?:areas?|villages?|towns?|localit(?:y|ies)|bazaar|neighbou?rhood|"
+                          r"sectors?|valley)"
                           r"\s+(?:of|in)\s+(?:the\s+)?")
 
 
@@ -889,7 +892,7 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
         ci = position.get(id(m.container)) if m.container is not None else None
         if ci is not None and len(cands[ci]):
             held = np.array([_contains(cands[ci][:3], r, col) for r in rows], dtype=bool)
-            if m.inside and not held.any():
+            if m.inside and not held.any() and not np.isin(level[rows], ["ADM0", "ADM1"]).any():
                 # "Qambar area of Mingora": a Kambar 900 km away is not the Qambar meant
                 place.evidence = f"no place of that name inside {m.container.surface}"
                 continue

@@ -26,6 +26,17 @@ def test_variant_spelling_found_through_skeleton(gaz):
     assert "Peshawar" in _names(gaz, gaz.lookup_variant("Pishawar"))
 
 
+def test_spellings_differing_in_the_opening_vowel_meet(gaz):
+    assert not gaz.lookup("Aurakzai")
+    assert "Orakzai" in _names(gaz, gaz.lookup_variant("Aurakzai"))
+
+
+def test_kashmir_names_both_sides_and_each_side_by_its_own_names(gaz):
+    assert {"Azad Jammu & Kashmir", "Jammu and Kashmir"} <= _names(gaz, gaz.lookup("Kashmir"))
+    assert _names(gaz, gaz.lookup("Indian-ruled Kashmir")) == {"Jammu and Kashmir"}
+    assert _names(gaz, gaz.lookup("Pakistan-occupied Kashmir")) == {"Azad Jammu & Kashmir"}
+
+
 @pytest.mark.parametrize("alias", ["KPK", "NWFP", "Khyber-Pakhtunkhwa", "N.W.F.P."])
 def test_old_names_and_acronyms_of_khyber_pakhtunkhwa(gaz, alias):
     assert "Khyber Pakhtunkhwa" in _names(gaz, gaz.lookup(alias))
