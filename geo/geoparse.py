@@ -308,15 +308,18 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         if _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows):
             i += 1
             continue
-        if _longer_local_name(text, tokens, keys, j, rows, gaz, persons, loud):
+        longer = _longer_local_name(text, tokens, keys, i, j, rows, gaz, persons, loud)
+        if longer is not None:
             # "Tangi Budenzai area": the whole run may be a place the gazetteer lacks
-            cue = _unknown_with_cue(text, tokens, keys, i, loud)
-            if cue is not None:
-                mentions.append(cue)
-                i = cue_end_token(tokens, cue.end)
-            else:
-                i += 1
-            continue
+            cue = _unknown_with_cue(text, tokens, keys, longer, loud)
+            if cue is None or cue.end >= end:
+                if cue is not None:
+                    if mentions and mentions[-1].end > cue.start:
+                        mentions.pop()  # "Shakar", a place abroad, begins "Shakar Tangi"
+                    mentions.append(cue)
+                i = j + 1 if cue is None else cue_end_token(tokens, cue.end)
+                continue
+            # "Charmang Bajaur agency": the run before was a name of its own
         m = _Mention(start, end, surface, k, rows)
         if k in gaz.common and not _is_abbreviation(surface, loud) and not _has_level(
                 gaz, rows, ("ADM0",)):
@@ -488,21 +491,47 @@ def _opened_by_unit_word(text: str, tokens: list, keys: list, i: int, rows, gaz)
     return any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows)
 
 
-def _longer_local_name(text, tokens, keys, j, rows, gaz, persons, loud) -> bool:
-    """A place of the focus countries whose name goes on in a word English lacks ("Tangi
-    Budenzai", "Bade Samo") or in a part of Pashto and Urdu names ("Mandi Khel"): the
-    start of a longer local name, not the place it spells alone.  (Elsewhere a place
-    before a rare word mostly names a body or an event: "Richmond Winterfest".)"""
-    if loud or j + 1 >= len(tokens) or not _gap_ok(text, tokens[j][1], tokens[j + 1][0], " ") \
-            or _has_level(gaz, rows, ("ADM0", "ADM1")):
-        return False
-    nxt, word = keys[j + 1], tokens[j + 1][2]
-    if nxt in _NAME_PART_WORDS:
-        return True
+def _longer_local_name(text, tokens, keys, i, j, rows, gaz, persons, loud) -> int | None:
+    """Where a longer local name holding the name of tokens ``i``..``j`` starts, if it is one.
+
+    A place of the focus countries whose name runs on into a word English lacks
+    ("Tangi Budenzai", "Shakar Tangi") or into a part of Pashto and Urdu names
+    ("Mandi Khel") is part of a longer name, not the place it spells alone.
+    (Elsewhere a place beside a rare word mostly names a body or an event:
+    "Richmond Winterfest".)
+    """
+    if loud or _has_level(gaz, rows, ("ADM0", "ADM1")):
+        return None
+    after = j + 1 < len(tokens) and _gap_ok(text, tokens[j][1], tokens[j + 1][0], " ")
+    if after and keys[j + 1] in _NAME_PART_WORDS:
+        return i
     col = _columns(gaz)
-    return any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows) and bool(gaz.words) and word[0].isupper() and not word.isupper() and len(nxt) > 2 \
-        and nxt not in gaz.words and nxt not in persons and nxt not in _BODY_WORDS \
-        and nxt not in _UNIT_WORDS and nxt not in _QUALIFIERS
+    if not gaz.words or not any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows):
+        return None
+    if after and _rare_word(tokens[j + 1][2], keys[j + 1], gaz, persons):
+        return i
+    # a unit after an unknown name is most often its unit ("Charmang Bajaur agency")
+    if i > 0 and _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") and _rare_word(
+            tokens[i - 1][2], keys[i - 1], gaz, persons) and not _has_level(
+            gaz, rows, ("DIVISION", "ADM2", "ADM3")):
+        return i - 1
+    return None
+
+
+_LONG_UNIT_WORDS = [w for w in _UNIT_WORDS if len(w) >= 5]
+
+
+def _rare_word(word: str, k: str, gaz: gazetteer.Gazetteer, persons: set) -> bool:
+    """A capitalised word that is no English word, title, unit word, person's name here
+    or name of a place in the focus countries."""
+    if not word[0].isupper() or word.isupper() or len(k) <= 2 or k in gaz.words or k in persons \
+            or k in _BODY_WORDS or k in _UNIT_WORDS or k in _QUALIFIERS or k in _TITLES:
+        return False
+    from rapidfuzz import fuzz, process
+    if process.extractOne(k, _LONG_UNIT_WORDS, scorer=fuzz.ratio, score_cutoff=80):
+        return False  # a misspelt unit word ("Matta Thesil", "Mardan Distric")
+    cc = _columns(gaz).cc
+    return not any(cc[r] in settings.FOCUS_COUNTRIES for r in gaz.names.get(k, ()))
 
 
 def _sentence_start(text: str, pos: int) -> bool:

@@ -227,10 +227,15 @@ def test_homonym_outside_the_place_said_to_hold_it_is_left_unresolved():
     assert _first(places, "Mingora").admin2 == "Swat"
 
 
-def test_known_name_starting_a_longer_local_name_is_not_that_place():
-    places = geoparse.parse("Troops cleared Tangi Budenzai area and Mandi Khel village.")
-    assert [p.surface for p in places] == ["Tangi Budenzai", "Mandi Khel"]
+def test_known_name_inside_a_longer_local_name_is_not_that_place():
+    places = geoparse.parse("Troops cleared Tangi Budenzai area, Shakar Tangi area and Mandi Khel village.")
+    assert [p.surface for p in places] == ["Tangi Budenzai", "Shakar Tangi", "Mandi Khel"]
     assert not any(p.resolved for p in places)
+
+
+def test_misspelt_unit_word_leaves_the_place_alone():
+    place = geoparse.parse("Police raided the Peochar area of Matta Thesil.")[-1]
+    assert (place.surface, place.admin2) == ("Matta", "Swat")
 
 
 @pytest.mark.parametrize("text, surface", [
