@@ -34,7 +34,7 @@ from branca.element import Element, MacroElement
 from folium import plugins
 from jinja2 import Template
 
-from geo import boundaries, settings, style
+from geo import boundaries, schema, settings, style
 from geo import layers as layers_mod
 from geo.layers import Filters, Layers
 
@@ -72,9 +72,6 @@ _VENDORED = {
 MAP_CREDITS = ('&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank">OpenStreetMap</a> '
                'contributors · <a href="https://www.naturalearthdata.com" target="_blank">Natural Earth</a> · '
                '<a href="https://www.geonames.org" target="_blank">GeoNames</a> (CC BY 4.0)')
-#: Short credit of each imported dataset (``source_dataset``), added when its records are in view.
-DATASET_CREDITS = {"ucdp": '<a href="https://ucdp.uu.se" target="_blank">UCDP</a> (CC BY 4.0)',
-                   "acled": '<a href="https://acleddata.com" target="_blank">ACLED</a>'}
 
 #: Opt-in web tiles: key -> (label, URL template, attribution).
 TILES = {
@@ -492,7 +489,10 @@ def _credits(layers: Layers) -> str:
     """The short credit line: the shipped data, and each imported dataset in view."""
     datasets = {v for key in ("sites", "events", "areas", "flows")
                 for v in getattr(layers, key).get("source_dataset", pd.Series(dtype=str)).dropna()}
-    return " · ".join([MAP_CREDITS] + [DATASET_CREDITS[d] for d in sorted(datasets) if d in DATASET_CREDITS])
+    links = [f'<a href="{url}" target="_blank">{name}</a>' + (f" ({licence})" if licence else "")
+             for name, url, licence, _ in (schema.DATASET_CREDITS[d] for d in sorted(datasets)
+                                           if d in schema.DATASET_CREDITS)]
+    return " · ".join([MAP_CREDITS] + links)
 
 
 class _Credits(MacroElement):

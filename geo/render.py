@@ -604,7 +604,7 @@ def _footer(fig: Figure, box: list[float], width_in: float, documents: pd.DataFr
             datasets: list[str]) -> None:
     x, y, w, h = box
     chars = int(w * width_in * 17)  # about 17 characters of 6 pt text per inch
-    lines = [schema.DATASET_CREDITS[d] for d in datasets if d in schema.DATASET_CREDITS]
+    lines = [schema.DATASET_CREDITS[d][3] for d in datasets if d in schema.DATASET_CREDITS]
     lines.append("Data: " + " · ".join(style.attribution()))
     if documents is not None and len(documents):
         names = [f"{t or 'untitled'} ({p})" if p else str(t or "untitled")

@@ -16,10 +16,14 @@ import pandas as pd
 #: Version of this schema, recorded in the store; bump on incompatible change.
 SCHEMA_VERSION = 1
 
-#: Credit owed when records of a ``source_dataset`` are shown (maps and exports print it).
+#: Credit owed when records of a ``source_dataset`` are shown: (short name, home page,
+#: licence, full line).  The interactive map links the short name; exported images
+#: print the full line.
 DATASET_CREDITS = {
-    "ucdp": "Events: UCDP Georeferenced Event Dataset (Uppsala Conflict Data Program, ucdp.uu.se), CC BY 4.0",
-    "acled": "Events: Armed Conflict Location & Event Data (ACLED, acleddata.com), under ACLED's terms of use",
+    "ucdp": ("UCDP", "https://ucdp.uu.se", "CC BY 4.0",
+             "Events: UCDP Georeferenced Event Dataset (Uppsala Conflict Data Program, ucdp.uu.se), CC BY 4.0"),
+    "acled": ("ACLED", "https://acleddata.com", "",
+              "Events: Armed Conflict Location & Event Data (ACLED, acleddata.com), under ACLED's terms of use"),
 }
 
 #: ``geo_precision`` codes, as ACLED and UCDP use them.
