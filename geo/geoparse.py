@@ -897,6 +897,7 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
     pool_rows = np.array([r for _, r in pool], dtype=np.int64)
     pool_lat, pool_lon = lat[pool_rows], lon[pool_rows]
     out: list[Place] = []
+    outside: list[tuple[Place, int]] = []  # unresolved: no candidate in the mention said to hold it
     for mi, (m, rows, prior) in enumerate(zip(mentions, cands, priors)):
         place = Place(start=m.start, end=m.end, surface=m.surface)
         out.append(place)
@@ -929,6 +930,7 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
             if m.inside and not held.any() and not np.isin(level[rows], ["ADM0", "ADM1"]).any():
                 # "Qambar area of Mingora": a Kambar 900 km away is not the Qambar meant
                 place.evidence = f"no place of that name inside {m.container.surface}"
+                outside.append((place, ci))
                 continue
             score += 1.5 * held
             for idx in np.flatnonzero(held):
@@ -949,6 +951,11 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
             place.evidence = f"only a spelling variant ({col.name[rows[best]]}) far from the other places"
             continue
         _fill_place(place, m, rows, score, best, reasons[best], col)
+    for place, ci in outside:  # "Qambar area of Mingora": in Mingora's district at least
+        holder = out[ci]
+        if holder.resolved:
+            place.country_code, place.admin1 = holder.country_code, holder.admin1
+            place.admin1_2014, place.admin2 = holder.admin1_2014, holder.admin2
     return out
 
 
