@@ -492,8 +492,7 @@ def _opened_by_unit_word(text: str, tokens: list, keys: list, i: int, rows, gaz)
         return False
     if i >= 2 and tokens[i - 2][2][0].isupper() and not _sentence_start(text, tokens[i - 1][0]):
         return False
-    col = _columns(gaz)
-    return any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows)
+    return _in_focus(gaz, rows)
 
 
 def _longer_local_name(text, tokens, keys, i, j, rows, gaz, persons, loud) -> int | None:
@@ -510,8 +509,7 @@ def _longer_local_name(text, tokens, keys, i, j, rows, gaz, persons, loud) -> in
     after = j + 1 < len(tokens) and _gap_ok(text, tokens[j][1], tokens[j + 1][0], " ")
     if after and keys[j + 1] in _NAME_PART_WORDS:
         return i
-    col = _columns(gaz)
-    if not gaz.words or not any(col.cc[r] in settings.FOCUS_COUNTRIES for r in rows):
+    if not gaz.words or not _in_focus(gaz, rows):
         return None
     if after and _rare_word(tokens[j + 1][2], keys[j + 1], gaz, persons):
         return i
@@ -535,8 +533,13 @@ def _rare_word(word: str, k: str, gaz: gazetteer.Gazetteer, persons: set) -> boo
     from rapidfuzz import fuzz, process
     if process.extractOne(k, _LONG_UNIT_WORDS, scorer=fuzz.ratio, score_cutoff=80):
         return False  # a misspelt unit word ("Matta Thesil", "Mardan Distric")
+    return not _in_focus(gaz, gaz.names.get(k, ()))
+
+
+def _in_focus(gaz: gazetteer.Gazetteer, rows) -> bool:
+    """True when one of the gazetteer ``rows`` lies in a focus country."""
     cc = _columns(gaz).cc
-    return not any(cc[r] in settings.FOCUS_COUNTRIES for r in gaz.names.get(k, ()))
+    return any(cc[r] in settings.FOCUS_COUNTRIES for r in rows)
 
 
 def _sentence_start(text: str, pos: int) -> bool:
