@@ -29,6 +29,7 @@ far from every other place, stays unresolved rather than taking a homonym.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -828,60 +829,34 @@ _FEATURE_PRIOR = {"PCLI": 1.0, "ADM1": 0.35, "PPLC": 0.45, "PPLA": 0.35, "PPLA2"
 
 def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
     col = _columns(gaz)
-    lat, lon, pop, cc, fcode, level = col.lat, col.lon, col.pop, col.cc, col.fcode, col.level
-    a1, name_keys = col.a1_key, col.name_key
+    lat, lon, cc, level, a1 = col.lat, col.lon, col.cc, col.level, col.a1_key
+    name_keys = col.name_key
 
-    # Candidates with their prior (population, feature type, primary name).
-    cands: list[np.ndarray] = []
-    priors: list[np.ndarray] = []
     # Which names point to which countries: a country's or a state's name, or a name whose
     # own entries all lie in one country ("Wana"; not "Alexandria").
     pointers: dict[str, set] = {}
-    for m in mentions:
-        own = {cc[r] for r in m.rows if name_keys[r] == m.key}
-        told = {cc[r] for r in m.rows if level[r] in ("ADM0", "ADM1")} | (
+    for k, rows in dict.fromkeys((m.key, m.rows) for m in mentions):
+        own = {cc[r] for r in rows if name_keys[r] == k}
+        told = {cc[r] for r in rows if level[r] in ("ADM0", "ADM1")} | (
             own if len(own) == 1 else set())
         for c in told:
-            pointers.setdefault(c, set()).add(m.key)
-    plausible = []
-    for m in mentions:
-        rows = np.fromiter(m.rows, dtype=np.int64, count=len(m.rows))
-        # A place abroad that no other name in the text points to is taken only when it is
-        # famous: a city of its own name, or a metropolis known by another name.
-        if len(rows):
-            told = np.array([c in settings.FOCUS_COUNTRIES or bool(pointers.get(c, set()) - {m.key})
-                             for c in cc[rows]], dtype=bool)
-            famous = np.where(name_keys[rows] == m.key, pop[rows] >= _FAMOUS_POPULATION,
-                              pop[rows] >= 30 * _FAMOUS_POPULATION) & (not m.local)
-            # nor is a country or a province abroad ("Bahrain valley", "Pando sector")
-            famous |= np.isin(level[rows], ["ADM0", "ADM1"]) & (not m.local)
-            if not (told | famous).any() and not (m.variant or m.local):
-                continue  # a name of obscure places far away only: a person or a word here
-            rows = rows[told | famous]
-        plausible.append((m, rows))
-    mentions = [m for m, _ in plausible]
-    for m, rows in plausible:
-        if len(rows):
-            prior = np.log10(pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
-                                                             for f in fcode[rows]])
-            prior += 0.2 * (name_keys[rows] == m.key)
-            prior += 0.3 * np.isin(cc[rows], settings.FOCUS_COUNTRIES)
-            if m.unit_level:
-                prior += np.where(level[rows] == m.unit_level, 1.0, 0.0)
-            if m.variant:
-                prior -= 0.3
-            keep = np.argsort(-prior, kind="stable")[:40]
-            rows, prior = rows[keep], prior[keep]
-        cands.append(rows)
-        priors.append(prior if len(rows) else np.zeros(0))
+            pointers.setdefault(c, set()).add(k)
+    # A long text names the same few places again and again: mentions alike in all that
+    # the candidates read (``_alike``) share them, and are scored once below.
+    alike = [_alike(m) for m in mentions]
+    cands: dict[tuple, tuple | None] = {}
+    for m, a in zip(mentions, alike):
+        if a not in cands:
+            cands[a] = _candidates(m, pointers, col)
+    mentions = [m for m, a in zip(mentions, alike) if cands[a] is not None]
+    alike = [a for a in alike if cands[a] is not None]
 
-    # Document focus: countries and first-level units of each mention's best guess.
+    # Document focus: countries and first-level units of each mention's best guess, summed
+    # over every mention in text order.
     countries: dict[str, float] = {}
     states: dict[tuple, float] = {}
-    for rows, prior in zip(cands, priors):
-        if not len(rows):
-            continue
-        w = _softmax(prior * 4)
+    for a in alike:
+        rows, _, w = cands[a]
         for r, wt in zip(rows, w):
             countries[cc[r]] = countries.get(cc[r], 0.0) + wt
             if level[r] == "ADM1" or level[r] == "ADM0":
@@ -890,28 +865,25 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
                 states[(cc[r], a1[r])] = states.get((cc[r], a1[r]), 0.0) + 0.3 * wt
     total = sum(countries.values()) or 1.0
 
-    position = {id(m): i for i, m in enumerate(mentions)}
     pool = {}
-    for m, rows in zip(mentions, cands):
-        for r in rows[:8]:
+    for (k, *_), found in cands.items():
+        for r in () if found is None else found[0][:8]:
             if level[r] not in ("ADM0", "ADM1"):
-                pool.setdefault((m.key, int(r)), None)
+                pool.setdefault((k, int(r)), None)
     pool_key = np.array([k for k, _ in pool], dtype=object)
     pool_rows = np.array([r for _, r in pool], dtype=np.int64)
     pool_lat, pool_lon = lat[pool_rows], lon[pool_rows]
-    out: list[Place] = []
-    outside: list[tuple[Place, int]] = []  # unresolved: no candidate in the mention said to hold it
-    for mi, (m, rows, prior) in enumerate(zip(mentions, cands, priors)):
+
+    def resolve_one(m: _Mention, rows, prior, own, held_rows) -> tuple[Place, bool]:
+        """``m`` resolved, and whether it is left unresolved for lying outside its container."""
         place = Place(start=m.start, end=m.end, surface=m.surface)
-        out.append(place)
         if not len(rows):
             place.evidence = "street or road" if m.street else "not in the gazetteer"
-            continue
+            return place, False
         score = prior.copy()
         reasons = [dict() for _ in rows]
         # The focus other names give: this mention's own weight, over all its candidates in a
         # country or province, is left out, so homonyms in one country are judged alike.
-        own = _softmax(prior * 4)
         own_country: dict[str, float] = {}
         own_state: dict[tuple, float] = {}
         for r, wt in zip(rows, own):
@@ -927,14 +899,12 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
             if st > 0.5 and level[r] != "ADM0":
                 score[idx] += 0.7
                 reasons[idx]["same province/state as other places"] = 0.7
-        ci = position.get(id(m.container)) if m.container is not None else None
-        if ci is not None and len(cands[ci]):
-            held = np.array([_contains(cands[ci][:3], r, col) for r in rows], dtype=bool)
+        if held_rows is not None:
+            held = np.array([_contains(held_rows, r, col) for r in rows], dtype=bool)
             if m.inside and not held.any() and not np.isin(level[rows], ["ADM0", "ADM1"]).any():
                 # "Qambar area of Mingora": a Kambar 900 km away is not the Qambar meant
                 place.evidence = f"no place of that name inside {m.container.surface}"
-                outside.append((place, ci))
-                continue
+                return place, True
             score += 1.5 * held
             for idx in np.flatnonzero(held):
                 reasons[idx]["inside the unit named after it"] = 1.5
@@ -952,14 +922,76 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
         if m.variant and not m.unit_level and not isinstance(level[rows[best]], str) \
                 and d[best] > _VARIANT_NEAR_KM:
             place.evidence = f"only a spelling variant ({col.name[rows[best]]}) far from the other places"
-            continue
+            return place, False
         _fill_place(place, m, rows, score, best, reasons[best], col)
+        return place, False
+
+    position = {id(m): i for i, m in enumerate(mentions)}
+    scored: dict[tuple, tuple[Place, bool]] = {}
+    out: list[Place] = []
+    outside: list[tuple[Place, int]] = []  # unresolved: no candidate in the mention said to hold it
+    for m, a in zip(mentions, alike):
+        ci = position.get(id(m.container)) if m.container is not None else None
+        held_rows = cands[alike[ci]][0][:3] if ci is not None and len(cands[alike[ci]][0]) else None
+        # with the document's focus fixed, all else the score reads of the mention
+        same = (a, m.needs_container, m.street, None if held_rows is None else (
+            alike[ci], m.inside, m.container.surface))
+        if same not in scored:
+            scored[same] = resolve_one(m, *cands[a], held_rows)
+        first, held_outside = scored[same]
+        place = copy.copy(first)
+        place.start, place.end, place.surface = m.start, m.end, m.surface
+        place.candidates = list(first.candidates)
+        out.append(place)
+        if held_outside:
+            outside.append((place, ci))
     for place, ci in outside:  # "Qambar area of Mingora": in Mingora's district at least
         holder = out[ci]
         if holder.resolved:
             place.country_code, place.admin1 = holder.country_code, holder.admin1
             place.admin1_2014, place.admin2 = holder.admin1_2014, holder.admin2
     return out
+
+
+def _alike(m: _Mention) -> tuple:
+    """What the candidates and their prior read of a mention (beyond the document's names)."""
+    return m.key, m.rows, m.local, m.variant, m.unit_level
+
+
+def _candidates(m: _Mention, pointers: dict[str, set], col: _Columns) -> tuple | None:
+    """A mention's candidates (best 40 first), their prior and its softmax, or None when it
+    names obscure places abroad only (a person or a word here).
+
+    The prior weighs population, feature type, primary name, the focus countries and a
+    unit word after the name.
+    """
+    pop, cc, fcode, level, name_keys = col.pop, col.cc, col.fcode, col.level, col.name_key
+    rows = np.fromiter(m.rows, dtype=np.int64, count=len(m.rows))
+    if not len(rows):
+        return rows, np.zeros(0), np.zeros(0)
+    # A place abroad that no other name in the text points to is taken only when it is
+    # famous: a city of its own name, or a metropolis known by another name.
+    told = np.array([c in settings.FOCUS_COUNTRIES or bool(pointers.get(c, set()) - {m.key})
+                     for c in cc[rows]], dtype=bool)
+    famous = np.where(name_keys[rows] == m.key, pop[rows] >= _FAMOUS_POPULATION,
+                      pop[rows] >= 30 * _FAMOUS_POPULATION) & (not m.local)
+    # nor is a country or a province abroad ("Bahrain valley", "Pando sector")
+    famous |= np.isin(level[rows], ["ADM0", "ADM1"]) & (not m.local)
+    if not (told | famous).any() and not (m.variant or m.local):
+        return None
+    rows = rows[told | famous]
+    if not len(rows):
+        return rows, np.zeros(0), np.zeros(0)
+    prior = np.log10(pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
+                                                     for f in fcode[rows]])
+    prior += 0.2 * (name_keys[rows] == m.key)
+    prior += 0.3 * np.isin(cc[rows], settings.FOCUS_COUNTRIES)
+    if m.unit_level:
+        prior += np.where(level[rows] == m.unit_level, 1.0, 0.0)
+    if m.variant:
+        prior -= 0.3
+    keep = np.argsort(-prior, kind="stable")[:40]
+    return rows[keep], prior[keep], _softmax(prior[keep] * 4)
 
 
 def _fill_place(place: Place, m: _Mention, rows, score, best, reasons, col) -> None:
