@@ -289,9 +289,12 @@ def _mask_markup(text: str) -> str:
 def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
     n = len(tokens)
-    keys = [gazetteer.key(t[2]) for t in tokens]
+    word_keys: dict[str, str] = {}  # a text uses few words many times
+    keys = [word_keys[w] if w in word_keys else word_keys.setdefault(w, gazetteer.key(w))
+            for _, _, w in tokens]
     shouting = _shouting_lines(text, tokens)
     persons = _person_words(text, tokens, keys, gaz, shouting)
+    matches: dict[tuple, tuple | None] = {}
     mentions: list[_Mention] = []
     i = 0
     while i < n:
@@ -300,7 +303,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         if not (word[0].isupper() or loud) or keys[i] in _CONNECTORS:
             i += 1
             continue
-        found = _longest_match(text, tokens, keys, i, gaz, loud)
+        found = _longest_match(text, tokens, keys, i, gaz, loud, matches)
         if found is None:
             cue = _unknown_with_cue(text, tokens, keys, i, loud)
             if cue is not None:
@@ -393,13 +396,29 @@ def cue_end_token(tokens: list, end: int) -> int:
     return lo
 
 
-def _longest_match(text, tokens, keys, i, gaz, loud):
+def _longest_match(text, tokens, keys, i, gaz, loud, matches: dict):
     """Longest gazetteer name starting at token ``i``: (last token, end, key, rows) or None.
 
     A name may end on a lower-case word that only names parts of places
     ("Datta khel"), and may be written with more or fewer spaces than the
-    gazetteer has it ("Rawala Kot" for Rawalakot).
+    gazetteer has it ("Rawala Kot" for Rawalakot).  ``matches`` keeps the
+    answers for the stretches of the text seen before (a long text repeats
+    itself), by all that the answer reads: the tokens a name may span, as
+    offsets from token ``i``, the text they cover and the character after.
     """
+    last = min(len(tokens), i + _MAX_NGRAM) - 1
+    start, stop = tokens[i][0], tokens[last][1]
+    span = tokens[i:last + 1]
+    stretch = (loud, stop == len(text), text[start:stop + 1], tuple([t[0] - start for t in span]),
+               tuple([t[1] - start for t in span]))
+    if stretch not in matches:
+        found = _longest_match_at(text, tokens, keys, i, gaz, loud)
+        matches[stretch] = found and (found[0] - i, found[1] - start, *found[2:])
+    found = matches[stretch]
+    return found and (found[0] + i, found[1] + start, *found[2:])
+
+
+def _longest_match_at(text, tokens, keys, i, gaz, loud):
     best = None
     parts: list[str] = []
     n = len(tokens)
@@ -443,7 +462,7 @@ def _compact_rows(gaz: gazetteer.Gazetteer, k: str) -> tuple:
 
 def _gap_ok(text: str, a: int, b: int, allowed: str) -> bool:
     gap = text[a:b]
-    return 0 < len(gap) <= 2 and all(ch in allowed for ch in gap) or gap == ""
+    return len(gap) <= 2 and not gap.strip(allowed)
 
 
 def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) -> bool:
@@ -560,18 +579,18 @@ def _has_level(gaz, rows, levels) -> bool:
 def _shouting_lines(text: str, tokens: list) -> list[bool]:
     """Per token: is its line written in capitals or title case (a headline)?"""
     flags = []
-    line_start, line_flag = -1, False
+    line_end, line_flag = -1, False
     for start, _, _ in tokens:
-        ls = text.rfind("\n", 0, start) + 1
-        if ls != line_start:
+        if start > line_end:  # past the line break: a new line (no token holds a break)
+            ls = text.rfind("\n", 0, start) + 1
             le = text.find("\n", start)
-            line = text[ls:le if le >= 0 else len(text)]
+            line_end = le if le >= 0 else len(text)
+            line = text[ls:line_end]
             words = [w for w in _TOKEN.findall(line) if len(w) > 3]
             caps = sum(w.isupper() for w in words)
             title = sum(w[0].isupper() for w in words)
             line_flag = len(words) >= 3 and (caps >= 0.8 * len(words) or
                                              (title >= 0.9 * len(words) and len(line) < 200))
-            line_start = ls
         flags.append(line_flag)
     return flags
 
@@ -1161,10 +1180,13 @@ _BOUNDARY_LEVEL = {"ADM0": "admin0", "ADM1": "admin1", "DIVISION": "division", "
 
 def _add_admin_units(places: list[Place]) -> None:
     """The polygon of every admin-unit mention; other places keep their point."""
+    points: dict[tuple, Point] = {}  # one per point, however often the text names it
     for p in places:
         if p.resolved:
             polygon = _unit_polygon(p.name, p.level, p.country_code) if p.level else None
-            p.geometry = polygon if polygon is not None else Point(p.longitude, p.latitude)
+            xy = (p.longitude, p.latitude)
+            p.geometry = polygon if polygon is not None else points[xy] if xy in points else \
+                points.setdefault(xy, Point(*xy))
 
 
 def _text(value) -> str | None:
