@@ -3,7 +3,8 @@
 Run ``python bench/bench_geoparse.py [FILE ...]``.  Without files it parses
 the shipped articles repeated, and a built-in set of short wire paragraphs,
 after loading the gazetteer, boundary indexes and the statistical recogniser
-(whose load time it prints separately).
+(whose load time it prints separately); then one 2 MB text of a wire sentence
+repeated.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo import geoparse, settings  # noqa: E402
+
+#: Size (bytes) of the one long text parsed after the documents.
+_LONG_BYTES = 2_000_000
 
 _WIRE = [
     "MILITANTS KILL 12 IN NORTH WAZIRISTAN",
@@ -43,6 +47,14 @@ def main(files: list[str]) -> int:
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     print(f"load {load_s:.2f} s; {len(texts)} docs, {mb:.2f} MB, {n_places} places in {dt:.2f} s: "
           f"{len(texts) / dt:.1f} docs/s, {mb / dt:.2f} MB/s")
+    # One long text naming the same place again and again: the cost per mention.
+    line = "Shelling near Peshawar went on. " * 16 + "\n"
+    long_text = line * (_LONG_BYTES // len(line))
+    t2 = time.perf_counter()
+    n_long = len(geoparse.parse(long_text))
+    dt = time.perf_counter() - t2
+    print(f"one text of {len(long_text) / 1e6:.1f} MB, {n_long} places in {dt:.2f} s: "
+          f"{len(long_text) / 1e6 / dt:.2f} MB/s")
     return 0
 
 

@@ -175,13 +175,16 @@ def parse(text: str | bytes) -> list[Place]:
 
 
 def load() -> None:
-    """Load the gazetteer, its entries' admin units and the statistical recogniser now.
+    """Load the gazetteer, its entries' admin units, the units' polygons by name and the
+    statistical recogniser now.
 
     ``parse`` loads them on first use; call this first to keep that time out of
     the first text's (a dashboard at start-up, a benchmark before its clock).
     """
     gaz = gazetteer.load()
     _columns(gaz)
+    for level in (*_BOUNDARY_LEVEL.values(), "admin1_2014"):
+        _polygons_by_name(level, settings.BOUNDARY_CONFIG)
     _statistical_recogniser()
 
 
