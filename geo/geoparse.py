@@ -29,6 +29,7 @@ far from every other place, stays unresolved rather than taking a homonym.
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import hashlib
 import json
@@ -583,19 +584,24 @@ def _shouting_lines(text: str, tokens: list) -> list[bool]:
     """Per token: is its line written in capitals or title case (a headline)?"""
     flags = []
     line_end, line_flag = -1, False
+    seen: dict[str, bool] = {}  # a long text repeats lines
     for start, _, _ in tokens:
         if start > line_end:  # past the line break: a new line (no token holds a break)
             ls = text.rfind("\n", 0, start) + 1
             le = text.find("\n", start)
             line_end = le if le >= 0 else len(text)
             line = text[ls:line_end]
-            words = [w for w in _TOKEN.findall(line) if len(w) > 3]
-            caps = sum(w.isupper() for w in words)
-            title = sum(w[0].isupper() for w in words)
-            line_flag = len(words) >= 3 and (caps >= 0.8 * len(words) or
-                                             (title >= 0.9 * len(words) and len(line) < 200))
+            line_flag = seen[line] if line in seen else seen.setdefault(line, _shouting(line))
         flags.append(line_flag)
     return flags
+
+
+def _shouting(line: str) -> bool:
+    words = [w for w in _TOKEN.findall(line) if len(w) > 3]
+    caps = sum(w.isupper() for w in words)
+    title = sum(w[0].isupper() for w in words)
+    return len(words) >= 3 and (caps >= 0.8 * len(words) or
+                                (title >= 0.9 * len(words) and len(line) < 200))
 
 
 def _person_words(text: str, tokens: list, keys: list, gaz: gazetteer.Gazetteer,
@@ -741,7 +747,11 @@ def _with_streets(text: str, mentions: list[_Mention]) -> list[_Mention]:
                if gazetteer.key(m.group(1) or "") not in _NOT_STREET_NAMES]
     if not streets:
         return mentions
-    kept = [m for m in mentions if not any(m.start < s.end and s.start < m.end for s in streets)]
+    # Streets do not overlap: a mention overlaps one only if it overlaps the last starting
+    # before its end.
+    starts = [s.start for s in streets]
+    kept = [m for m in mentions if not (
+        (k := bisect.bisect_left(starts, m.end) - 1) >= 0 and streets[k].end > m.start)]
     return sorted(kept + streets, key=lambda m: m.start)
 
 
@@ -772,11 +782,11 @@ def _mark_references(text: str, places: list[Place]) -> None:
 def _locate_streets(places: list[Place]) -> None:
     """A street takes the point and units of the nearest town named before it (or after)."""
     towns = [p for p in places if p.resolved and p.feature_class == "P"]
+    starts = [t.start for t in towns]  # in text order
     for p in places:
         if p.resolved or p.evidence != "street or road" or not towns:
             continue
-        before = [t for t in towns if t.start < p.start]
-        town = before[-1] if before else towns[0]
+        town = towns[max(0, bisect.bisect_left(starts, p.start) - 1)]
         for attr in ("latitude", "longitude", "country_code", "admin1", "admin1_2014", "admin2"):
             setattr(p, attr, getattr(town, attr))
         p.name = f"{p.surface}, {town.name}"
