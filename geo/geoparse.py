@@ -805,10 +805,23 @@ def _within_named_units(text: str, places: list[Place]) -> None:
     best placed at that unit's representative point.
     """
     units = [u for u in places if u.resolved and u.level in _UNIT_LEVELS]
+    if not units:
+        return
+    # Only units between the sentence ends (". ") either side of a place can be in its
+    # sentence: those are found by bisection, then tested as each was before.
+    ends = [m.start() for m in re.finditer(r"\. ", text)]
+    by_start = sorted(range(len(units)), key=lambda k: units[k].start)
+    starts = [units[k].start for k in by_start]
+    longest = max(u.end - u.start for u in units)
     for p in places:
         if p.resolved or p.evidence == "street or road":
             continue
-        near = [u for u in units if ". " not in text[min(p.end, u.end):max(p.start, u.start)]]
+        after = bisect.bisect_left(ends, p.end)
+        before = bisect.bisect_right(ends, p.start - 2) - 1
+        lo = 0 if before < 0 else bisect.bisect_right(starts, ends[before] - longest)
+        hi = len(starts) if after == len(ends) else bisect.bisect_left(starts, ends[after] + 2)
+        near = [u for u in (units[k] for k in sorted(by_start[lo:hi]))
+                if ". " not in text[min(p.end, u.end):max(p.start, u.start)]]
         if not near:
             continue
         u = min(near, key=lambda u: (_UNIT_LEVELS.index(u.level), abs(u.start - p.start)))
