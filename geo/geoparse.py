@@ -1012,19 +1012,18 @@ def _candidates(m: _Mention, pointers: dict[str, set], col: _Columns) -> tuple |
     """
     pop, cc, fcode, level, name_keys = col.pop, col.cc, col.fcode, col.level, col.name_key
     rows = np.fromiter(m.rows, dtype=np.int64, count=len(m.rows))
-    if not len(rows):
-        return rows, np.zeros(0), np.zeros(0)
-    # A place abroad that no other name in the text points to is taken only when it is
-    # famous: a city of its own name, or a metropolis known by another name.
-    told = np.array([c in settings.FOCUS_COUNTRIES or bool(pointers.get(c, set()) - {m.key})
-                     for c in cc[rows]], dtype=bool)
-    famous = np.where(name_keys[rows] == m.key, pop[rows] >= _FAMOUS_POPULATION,
-                      pop[rows] >= 30 * _FAMOUS_POPULATION) & (not m.local)
-    # nor is a country or a province abroad ("Bahrain valley", "Pando sector")
-    famous |= np.isin(level[rows], ["ADM0", "ADM1"]) & (not m.local)
-    if not (told | famous).any() and not (m.variant or m.local):
-        return None
-    rows = rows[told | famous]
+    if len(rows):
+        # A place abroad that no other name in the text points to is taken only when it is
+        # famous: a city of its own name, or a metropolis known by another name.
+        told = np.array([c in settings.FOCUS_COUNTRIES or bool(pointers.get(c, set()) - {m.key})
+                         for c in cc[rows]], dtype=bool)
+        famous = np.where(name_keys[rows] == m.key, pop[rows] >= _FAMOUS_POPULATION,
+                          pop[rows] >= 30 * _FAMOUS_POPULATION) & (not m.local)
+        # nor is a country or a province abroad ("Bahrain valley", "Pando sector")
+        famous |= np.isin(level[rows], ["ADM0", "ADM1"]) & (not m.local)
+        if not (told | famous).any() and not (m.variant or m.local):
+            return None
+        rows = rows[told | famous]
     if not len(rows):
         return rows, np.zeros(0), np.zeros(0)
     prior = np.log10(pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
