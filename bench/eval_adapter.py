@@ -16,10 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import geoparse  # noqa: E402
-
-# Finest first: the order in which a place says more about where an event was.
-_PRECISION = {None: 0, "ADM3": 1, "ADM2": 2, "DIVISION": 3, "ADM1": 4, "ADM0": 5}
+from geo import events, geoparse  # noqa: E402
 
 
 class Adapter:
@@ -55,12 +52,11 @@ class Adapter:
 def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | None:
     """The place an event happened at: the finest resolved place of the first sentence.
 
-    A point that lies far from every coarser unit named in the same sentence
-    (a homonym) gives way to the unit; a province across a border is a
-    neighbour, not a container.  A place named only as a reference
-    ("60 km south of Muzaffarabad") is not where it happened: when the
-    sentence names nothing finer than a province, the event is put where the
-    reference points.
+    A point that a coarser unit named in the same sentence contradicts (a
+    homonym) gives way to the unit (``geo.events.consistent``).  A place
+    named only as a reference ("60 km south of Muzaffarabad") is not where it
+    happened: when the sentence names nothing finer than a province, the
+    event is put where the reference points.
     """
     first_end = text.find(". ")
     for part in ((0, first_end if first_end >= 0 else len(text)), (0, len(text))):
@@ -71,20 +67,9 @@ def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | Non
             return geoparse.pointed(pointed)
         if not pool:
             continue
-        units = [p for p in pool if p.level in ("ADM2", "DIVISION", "ADM1") and p.geometry is not None]
-        # a province across a border is named as the other side ("between Sialkot and
-        # Indian-ruled Kashmir"), not as the place's container
-        consistent = [p for p in pool if all(_inside(p, u) for u in units if u is not p and
-                                             _PRECISION[u.level] > _PRECISION[p.level] and not (
-                                                 u.level == "ADM1" and u.country_code != p.country_code))]
-        pool = consistent or pool
-        return min(pool, key=lambda p: (_PRECISION.get(p.level, 0), -p.confidence, p.start))
+        pool = events.consistent(pool, text)
+        return min(pool, key=lambda p: (events.COARSENESS.get(p.level, 0), -p.confidence, p.start))
     return None
-
-
-def _inside(place: geoparse.Place, unit: geoparse.Place) -> bool:
-    from shapely.geometry import Point
-    return unit.geometry.buffer(0.1).contains(Point(place.longitude, place.latitude))
 
 
 def _era_district(name: str | None) -> str | None:

@@ -5,7 +5,9 @@ what it reports into three kinds of records, in the columns of ``geo.schema``:
 
 * **events** (points): ACLED event types recognised from cue words in the
   sentence, with date and its precision, fatalities (best / low / high),
-  actors, target, location and ``geo_precision``;
+  actors, target, location and ``geo_precision``; the location is the
+  finest place of the clause that no coarser unit named with it contradicts
+  (``consistent``);
 * **areas** (polygons): military operations and strike zones, whose geometry
   comes from the administrative units named (a buffer around a point only
   when no unit is named, radius recorded);
@@ -47,6 +49,13 @@ _CONTEXT_SENTENCES = 5
 #: ``Place.level`` -> ``geo_precision`` (1 exact place, 2 near it or in its district or tehsil,
 #: 3 province, 4 country).  A tehsil's point is its middle, not its town: 2.
 _LEVEL_PRECISION = {"ADM0": 4, "ADM1": 3, "DIVISION": 2, "ADM2": 2, "ADM3": 2}
+#: Coarseness of a place's unit (0: a point): a unit contradicts only the finer places named with it.
+COARSENESS = {None: 0, "ADM3": 1, "ADM2": 2, "DIVISION": 3, "ADM1": 4, "ADM0": 5}
+#: A point this close to a unit's edge (degrees, about 10 km) still counts as inside it:
+#: gazetteer points and simplified boundaries disagree by that much near borders.
+_BORDER_SLACK_DEG = 0.1
+_NEIGHBOUR = re.compile(r"\b(?:near|nearby|close to|next to|opposite|adjoining|adjacent to|bordering"
+                        r"|borders?(?: with)?)\s+(?:the\s+)?$", re.I)
 _CODE_PRECISION = {"PCLI": 4, "PCLD": 4, "PCLS": 4, "PCL": 4, "ADM1": 3, "ADM2": 2, "ADM3": 2,
                    "AREA": 2}
 
@@ -183,6 +192,34 @@ def summary(extraction: Extraction) -> str:
     parts.append(f"places only mentioned: {len(extraction.mentions)}" + (f" ({mentions})"
                                                                            if mentions else ""))
     return "\n".join(parts)
+
+
+def consistent(places: list[Place], text: str = "") -> list[Place]:
+    """The resolved ``places`` of one passage that no coarser unit named beside them contradicts.
+
+    A point lying outside a district or province the same passage names is a
+    homonym resolved elsewhere and gives way to the unit.  A province of
+    another country is the other side of a border ("between Sialkot and
+    Indian-ruled Kashmir"), not a container, and contradicts nothing; nor
+    does a unit that ``text`` names as a neighbour ("a village near Peshawar
+    on the border with Khyber Agency").  When every place is contradicted,
+    the resolved places are all kept.
+
+    Parameters
+    ----------
+    places : list of Place
+        The mentions of one passage (a sentence or clause).
+    text : str
+        The text their offsets refer to; without it no unit is read as a neighbour.
+    """
+    resolved = [p for p in places if p.resolved]
+    units = [p for p in resolved if p.level in ("ADM2", "DIVISION", "ADM1") and p.geometry is not None]
+    kept = [p for p in resolved if all(
+        shapely.dwithin(u.geometry, Point(p.longitude, p.latitude), _BORDER_SLACK_DEG) for u in units
+        if u is not p and COARSENESS.get(u.level, 0) > COARSENESS.get(p.level, 0)
+        and not (u.level == "ADM1" and u.country_code != p.country_code)
+        and not _NEIGHBOUR.search(text[max(0, u.start - 40):u.start]))]
+    return kept or resolved
 
 
 # ======================================================================================
@@ -774,6 +811,7 @@ class _Extractor:
             # "60 km south of Peshawar": the event is where the reference points, not at Peshawar
             places = [p for p in places if p.relative is None] or [
                 geoparse.pointed(p) for p in places if p.relative is not None]
+            places = consistent(places, self.text) or places
             return min(places, key=lambda p: (self._precision(p), abs(p.start - clause.start))), False
         for sentence_index, place in reversed(self.context):
             if index - sentence_index <= _CONTEXT_SENTENCES:

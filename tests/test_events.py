@@ -255,3 +255,17 @@ def test_event_described_from_a_reference_town_is_placed_where_the_text_points()
     document = Document(text, published=dt.date(2015, 3, 2))
     event = events.extract(document, geoparse.parse(text)).events.iloc[0]
     assert event["admin2"] == "Neelum" and event["geo_precision"] == 2
+
+
+def test_village_far_outside_the_district_named_with_it_gives_way_to_the_district():
+    # the gazetteer's Shahkot is a town in Punjab, 300 km away: a homonym, not this village
+    text = ("Indian shelling killed three people in Shahkot village in the Pakistan-ruled Neelum valley "
+            "on Monday.")
+    event = events.extract(Document(text, published=dt.date(2015, 3, 2)), geoparse.parse(text)).events.iloc[0]
+    assert (event["location"], event["admin2"], event["geo_precision"]) == ("Neelum", "Neelum", 2)
+
+
+def test_district_named_as_a_neighbour_does_not_move_the_event():
+    text = "A bomb killed two people in Shaikhan village near Peshawar border with Khyber agency on Monday."
+    event = events.extract(Document(text, published=dt.date(2015, 3, 2)), geoparse.parse(text)).events.iloc[0]
+    assert (event["location"], event["admin2"]) == ("Peshawar", "Peshawar")
