@@ -21,25 +21,16 @@ view.headline(data)
 out = view.show_map(maps.make_map(data, filters), filters, key="overview_map")
 view.download(data, filters)
 
-left, right = st.columns([2, 3])
-with left:
-    st.subheader("Timeline")
-    period = st.radio("Events per", ["week", "month"], index=1, horizontal=True, key="timeline_period")
-    counts = layers.timeline(data, period)
-    if counts.empty:
-        st.caption("No dated event.")
-    else:
-        st.bar_chart(counts, x_label=period.capitalize(), y_label="Events")
-with right:
-    st.subheader("Events")
-    table = layers.event_table(data)
-    selection = view.clicked(out)
-    if selection:
-        kind, value = selection
-        column = "event_id" if kind == "event" else "admin2"
-        table = table[table[column] == value]
-        st.caption(f"Showing the {'event' if kind == 'event' else 'events in ' + value} clicked on the map.")
-        for sentence in table["notes"].head(3):
-            st.text(sentence)   # plain text: a document's markup is shown, never rendered
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"notes": st.column_config.TextColumn("source sentence", width="large")})
+st.subheader("Timeline")
+period = st.radio("Events per", ["week", "month"], index=1, horizontal=True, key="timeline_period")
+view.timeline(data, period)
+
+st.subheader("Events")
+table = layers.event_table(data)
+selection = view.clicked(out)
+if selection:
+    kind, value = selection
+    column = "event_id" if kind == "event" else "admin2"
+    table = table[table[column] == value]
+    st.caption(f"Showing the {'event' if kind == 'event' else 'events in ' + value} clicked on the map.")
+view.events_table(table, key="all_events")

@@ -83,5 +83,8 @@ def test_hostile_text_shows_as_text_and_runs_nothing(server, browser, tmp_path):
     assert not popup[0].find_elements(By.TAG_NAME, "img") and not popup[0].find_elements(By.TAG_NAME, "script")
     assert browser.execute_script("return window.__pwned === undefined")
     browser.switch_to.default_content()
+    table = browser.find_elements(By.CSS_SELECTOR, "table.cm-events")[0]
+    assert "<script>window.__pwned=1</script>" in table.get_attribute("textContent")
+    assert not table.find_elements(By.TAG_NAME, "img") and not table.find_elements(By.TAG_NAME, "script")
     assert browser.execute_script("return window.__pwned === undefined")
     browser.save_screenshot(str(tmp_path / "hostile-popup.png"))

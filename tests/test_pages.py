@@ -31,6 +31,12 @@ def _run(page: str, **params) -> AppTest:
     return at.run()
 
 
+def _all_events(at: AppTest):
+    """The overview's sortable table of every event in view (turned on by its toggle)."""
+    at.toggle(key="all_events").set_value(True).run()
+    return at.dataframe[0].value
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_on_the_seeded_store(seeded, page):
     at = _run(page)
@@ -48,13 +54,30 @@ def test_page_on_an_empty_store_explains_how_to_add_a_text(empty, page):
 def test_overview_headline_and_table(seeded):
     at = _run("app.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Events"].replace(",", "")) == len(at.dataframe[0].value) >= 3
+    assert not at.dataframe             # the sortable grid waits for its toggle
+    assert int(metrics["Events"].replace(",", "")) == len(_all_events(at)) >= 3
     assert metrics["People displaced"] != "0"
+
+
+def test_overview_plain_table_shows_newest_events_with_markup_as_text(seeded):
+    at = _run("app.py")
+    table = at.html[0].value
+    assert table.count("</tr>") - 1 == len(_all_events(at))      # header row + one per event
+    assert "&lt;script&gt;" in table and "<script>" not in table.split("</style>", 1)[1]
+    assert "<img" not in table
+
+
+def test_overview_timeline_is_a_picture_with_its_figures(seeded):
+    at = _run("app.py")
+    assert at.image and at.image[0].value[0]
+    assert any("busiest month" in c.value for c in at.caption)
+    at.radio(key="timeline_period").set_value("week").run()
+    assert not at.exception and any("busiest week" in c.value for c in at.caption)
 
 
 def test_filters_change_the_table_and_the_url(seeded):
     at = _run("app.py")
-    before = len(at.dataframe[0].value)
+    before = len(_all_events(at))
     at.sidebar.multiselect(key="f_admin2").select("Peshawar").run()
     table = at.dataframe[0].value
     assert 0 < len(table) < before and set(table["admin2"]) == {"Peshawar"}
@@ -67,7 +90,7 @@ def test_url_restores_filters_and_layers(seeded):
     assert at.sidebar.multiselect(key="f_admin2").value == ["Peshawar"]
     assert at.sidebar.multiselect(key="f_layers").value == ["sites", "flows"]
     assert at.sidebar.slider(key="f_conf").value == 0.5
-    assert set(at.dataframe[0].value["admin2"]) == {"Peshawar"}
+    assert set(_all_events(at)["admin2"]) == {"Peshawar"}
     shared = at.sidebar.expander[0].markdown[0].value
     for part in ("admin2=Peshawar", "layers=sites%7Cflows", "conf=0.5", "zoom=8", "lat=33", "lon=71"):
         assert part in shared
@@ -77,7 +100,7 @@ def test_bad_url_parameter_warns_and_shows_the_default_view(seeded):
     at = _run("app.py", zoom="ninety")
     assert not at.exception
     assert any("zoom='ninety'" in w.value for w in at.warning)
-    assert len(at.dataframe[0].value) >= 3
+    assert len(_all_events(at)) >= 3
 
 
 def test_filter_matching_nothing_says_so(seeded):
@@ -88,7 +111,7 @@ def test_filter_matching_nothing_says_so(seeded):
 
 def test_hostile_text_stays_text_in_tables(seeded):
     at = _run("app.py")
-    table = at.dataframe[0].value
+    table = _all_events(at)
     assert SCRIPT in set(table["actor1"]) and IMG in set(table["actor2"])
 
 
@@ -112,7 +135,7 @@ def test_add_text_finds_and_saves_events(empty):
     next(b for b in at.button if b.label == "Save to the store").click().run()
     assert any("Saved: 1 events" in s.value for s in at.success)
     overview = _run("app.py")
-    assert overview.dataframe[0].value["admin2"].tolist() == ["Quetta"]
+    assert _all_events(overview)["admin2"].tolist() == ["Quetta"]
 
 
 def test_add_text_rejects_empty_text(empty):
@@ -125,8 +148,8 @@ def test_password_gate(seeded, tmp_path):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.secrets["password"] = "s3cret"
     at.run()
-    assert not at.dataframe and at.text_input
+    assert not at.metric and at.text_input
     at.text_input[0].input("wrong").run()
-    assert at.error and not at.dataframe
+    assert at.error and not at.metric
     at.text_input[0].input("s3cret").run()
-    assert at.dataframe
+    assert at.metric

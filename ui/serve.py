@@ -36,9 +36,7 @@ def warm() -> float:
     """
     start = time.perf_counter()
     # Not streamlit_folium: a Streamlit component declared before the runtime exists draws a blank
-    # frame (ui.view imports it when a map is shown).  altair: the timeline's first draw imports it.
-    import altair  # noqa: F401
-
+    # frame (ui.view imports it when a map is shown).
     from geo import maps
     from geo.layers import Filters
     from geo.store import Store, StoreError

@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo import settings, style
+from geo import charts, settings, style
+from geo import layers as layers_mod
 from geo.layers import BASEMAPS, LAYER_KEYS, FilterError, Filters, Layers, build
 from geo.store import Store, StoreError, ensure_seeded
 from ui.download import download_controls
@@ -25,6 +26,12 @@ from ui.gate import require_password
 
 _BASEMAP_LABELS = {"boundaries": "Boundaries (offline)", "osm": "OpenStreetMap", "carto": "CARTO light",
                    "satellite": "Satellite (Esri)"}
+_TABLE_STYLE = ("<style>table.cm-events {border-collapse: collapse; font-size: 0.8rem; width: 100%}"
+                "table.cm-events th {text-align: left; border-bottom: 1px solid #999; padding-right: 8px}"
+                "table.cm-events td {vertical-align: top; border-bottom: 1px solid #e3e3e3; "
+                "padding: 3px 8px 3px 0; overflow-wrap: anywhere}"
+                "table.cm-events td:first-child {white-space: nowrap} table.cm-events td:nth-child(2) {min-width: 8rem}"
+                "table.cm-events td:nth-child(6) {min-width: 22rem}</style>")
 
 
 def start(title: str, caption: str = "") -> Store:
@@ -69,9 +76,11 @@ def built(store: Store, filters: Filters) -> Layers:
 
 
 def warm(store: Store) -> None:
-    """Fill the caches the pages read (sidebar options, the default view's layers) for ``store``."""
+    """Fill the caches the pages read (sidebar options, the default view's layers and timeline) for ``store``."""
     _options(str(store.path), _mtime(store.path))
-    built(store, Filters())
+    counts = layers_mod.timeline(built(store, Filters()), "month")
+    if not counts.empty:
+        _timeline_png(counts, "month")
 
 
 def sidebar(store: Store, default_layers: tuple[str, ...]) -> Filters:
@@ -203,6 +212,56 @@ def headline(layers: Layers) -> None:
     cols[5].metric("Last event", h.date_to or "undated")
 
 
+def timeline(layers: Layers, period: str) -> None:
+    """Events per ``period`` ("week" or "month") as a picture, with the busiest period named.
+
+    A picture, not an interactive chart: the chart library would be the
+    largest download of the first visit (``bench/bench_map.py``).
+    """
+    counts = layers_mod.timeline(layers, period)
+    if counts.empty:
+        st.caption("No dated event.")
+        return
+    totals = counts.sum(axis=1)
+    busiest = f"{totals.idxmax():%d %b %Y}" if period == "week" else f"{totals.idxmax():%B %Y}"
+    summary = (f"{int(totals.sum()):,} dated events, {counts.index[0]:%b %Y} to {counts.index[-1]:%b %Y}; "
+               f"busiest {period}: {'week of ' if period == 'week' else ''}{busiest} "
+               f"({int(totals.max()):,} events).")
+    st.image(_timeline_png(counts, period), width="stretch", alt=summary)
+    st.caption(summary)
+
+
+def events_table(table: pd.DataFrame, key: str, shown: int = 25) -> None:
+    """The newest ``shown`` events of ``table`` as plain text, and on request all of them, sortable.
+
+    The plain table is what a first visit draws (it costs the browser little
+    and wraps the source sentence in full); the sortable grid, a large
+    download, comes when the user turns on the toggle under it.
+    """
+    if table.empty:
+        st.caption("No event in this view.")
+        return
+    rows = pd.DataFrame({
+        "Date": table["event_date"],
+        "Event type": table["event_type"],
+        "Location": [", ".join(dict.fromkeys(v for v in parts if isinstance(v, str) and v))
+                     for parts in zip(table["location"], table["admin2"], table["admin1"])],
+        "Fatalities (people)": [f"{int(v):,}" if pd.notna(v) else "" for v in table["fatalities"]],
+        "Actors": [" vs ".join(v for v in pair if isinstance(v, str) and v)
+                   for pair in zip(table["actor1"], table["actor2"])],
+        "Source sentence": table["notes"],
+        "Document": table["title"],
+    }).head(shown)
+    # pandas escapes every cell (escape=True), so a document's markup is shown as text
+    st.html(_TABLE_STYLE + rows.to_html(index=False, escape=True, na_rep="", classes="cm-events",
+                                        border=0))
+    if len(table) > shown:
+        st.caption(f"The {shown} newest of {len(table):,} events.")
+    if st.toggle(f"All {len(table):,} events in a sortable table", key=key):
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"notes": st.column_config.TextColumn("source sentence", width="large")})
+
+
 def _compact(number: int) -> str:
     """1,234 -> "1,234"; 1,000,000 -> "1.0 M": big figures stay readable in a narrow column."""
     return f"{number / 1e6:.1f} M" if number >= 1_000_000 else f"{number:,}"
@@ -270,3 +329,9 @@ def _options(path: str, mtime: float) -> dict:
         "documents": dict(zip(docs["doc_id"], docs["title"])),
         "dates": (dates.min() if len(dates) else "", dates.max() if len(dates) else ""),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _timeline_png(counts: pd.DataFrame, period: str) -> bytes:
+    """The timeline picture (cached: the same counts give the same picture)."""
+    return charts.to_png(charts.timeline_figure(counts, period))
