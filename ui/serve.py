@@ -10,6 +10,7 @@ unchanged (``--server.port 8502``, ``--server.address 0.0.0.0``).
 """
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from pathlib import Path
@@ -51,6 +52,10 @@ def warm() -> float:
         view.warm(store)
         filters = Filters()
         maps.make_map(view.built(store, filters), filters).get_root().render()
+    # Streamlit collects garbage after every page run; the engine's long-lived objects (gazetteer,
+    # boundaries, caches) made each collection hold the interpreter for 0.1-0.2 s, while the
+    # browser waited for the map's files from this same process.  Frozen, collections skip them.
+    gc.freeze()
     spent = time.perf_counter() - start
     print(f"conflictmap: engine loaded in {spent:.1f} s; starting the dashboard", file=sys.stderr)
     return spent
