@@ -5,8 +5,11 @@ when the first visitor opens a page, who then waits several seconds more than
 everyone after.  This launcher builds the default view once, in the server's
 own process, before it starts listening; Streamlit runs the pages in that
 process, so the first visit finds the modules imported and the boundary
-caches filled.  Options after the module name go to ``streamlit run``
-unchanged (``--server.port 8502``, ``--server.address 0.0.0.0``).
+caches filled.  It does not watch the source files for changes (a served
+dashboard is not being edited; ``streamlit run app.py`` does, for
+development).  Options after the module name go to ``streamlit run``
+unchanged (``--server.port 8502``, ``--server.address 0.0.0.0``,
+``--server.fileWatcherType auto``).
 """
 from __future__ import annotations
 
@@ -23,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     warm()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    # No source watching: a served dashboard is not being edited, and watching every imported
+    # module's file cost the server 0.4-0.6 CPU s during a first visit (bench/bench_map.py).
+    # An option given on the command line comes later and wins.
+    sys.argv = ["streamlit", "run", str(APP), "--server.fileWatcherType", "none",
+                *(sys.argv[1:] if argv is None else argv)]
     return cli.main()
 
 
