@@ -55,7 +55,7 @@ COARSENESS = {None: 0, "ADM3": 1, "ADM2": 2, "DIVISION": 3, "ADM1": 4, "ADM0": 5
 #: gazetteer points and simplified boundaries disagree by that much near borders.
 _BORDER_SLACK_DEG = 0.1
 _NEIGHBOUR = re.compile(r"\b(?:near|nearby|close to|next to|opposite|adjoining|adjacent to|bordering"
-                        r"|borders?(?: with)?)\s+(?:the\s+)?$", re.I)
+                        r"|borders?(?: with)?)\s+(?:the\s+)?$", re.IGNORECASE)
 _CODE_PRECISION = {"PCLI": 4, "PCLD": 4, "PCLS": 4, "PCL": 4, "ADM1": 3, "ADM2": 2, "ADM3": 2,
                    "AREA": 2}
 

@@ -30,7 +30,8 @@ _TABLE_STYLE = ("<style>table.cm-events {border-collapse: collapse; font-size: 0
                 "table.cm-events th {text-align: left; border-bottom: 1px solid #999; padding-right: 8px}"
                 "table.cm-events td {vertical-align: top; border-bottom: 1px solid #e3e3e3; "
                 "padding: 3px 8px 3px 0; overflow-wrap: anywhere}"
-                "table.cm-events td:first-child {white-space: nowrap} table.cm-events td:nth-child(2) {min-width: 8rem}"
+                "table.cm-events td:first-child {white-space: nowrap}"
+                "table.cm-events td:nth-child(2) {min-width: 8rem}"
                 "table.cm-events td:nth-child(6) {min-width: 22rem}</style>")
 
 
