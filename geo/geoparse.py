@@ -23,9 +23,10 @@ the rules alone decide.  Resolution scores every candidate by population and fea
 by the document's country and first-level focus, by an explicit container
 ("Bannu, Khyber Pakhtunkhwa"), by a unit word ("Kurram agency", "Tehsil Safi") and by
 proximity to the other places, and records the evidence that decided.  A
-mention the text places inside another ("Qambar area of Mingora") whose every
-candidate lies outside it, or a village found only by its spelling skeleton
-far from every other place, stays unresolved rather than taking a homonym.
+mention the text places inside or near another ("Qambar area of Mingora",
+"Nazarabad, north of Matta") whose every candidate lies outside or far from
+it, or a village found only by its spelling skeleton far from every other
+place, stays unresolved rather than taking a homonym.
 """
 from __future__ import annotations
 
@@ -279,6 +280,7 @@ class _Mention:
     needs_container: bool = False   # a common word: a place only with "X, <unit>"
     container: _Mention | None = None  # the mention after "X, "
     inside: bool = False            # the text says the container holds it ("X area of Y")
+    near: bool = False              # the text says it lies near the container ("X near Y")
     variant: bool = False           # found through the spelling skeleton
     street: bool = False            # a street or numbered road ("Darby Street", "Highway 19")
 
@@ -836,15 +838,24 @@ _SAID_INSIDE = re.compile(r"\s+(?:areas?|villages?|towns?|localit(?:y|ies)|bazaa
                           r"\s+(?:of|in)\s+(?:the\s+)?")
 
 
+# "near the New York border" speaks of the border, which may be far from New York itself
+_BORDER_WORD = re.compile(r"\s+(?:border|frontier|boundary|line)\b", re.IGNORECASE)
+_SAID_NEAR = re.compile(r"(?:\s+(?:areas?|villages?|towns?))?\s*,?\s+(?:near|(?:north|south|east|west)"
+                        r"(?:-?(?:east|west))?(?:ern)?\s+of)\s+(?:the\s+)?", re.IGNORECASE)
+
+
 def _link_containers(text: str, mentions: list[_Mention]) -> None:
     """Note "X, Y" pairs where Y may contain X ("Reading, Pa.", "Bannu, Khyber Pakhtunkhwa"),
-    and "X area of Y" pairs where the text says it does ("Qambar area of Mingora")."""
+    "X area of Y" pairs where the text says it does ("Qambar area of Mingora") and "X near Y"
+    pairs where it says X is close to Y ("Nazarabad, north of Matta")."""
     for a, b in zip(mentions, mentions[1:]):
         gap = text[a.end:b.start]
         if re.fullmatch(r"\s*,\s*|\s+in\s+", gap):
             a.container = b
         elif _SAID_INSIDE.fullmatch(gap):
             a.container, a.inside = b, True
+        elif _SAID_NEAR.fullmatch(gap) and not _BORDER_WORD.match(text, b.end):
+            a.container, a.near = b, True
 
 
 def _local_name(text: str, m: _Mention) -> bool:
@@ -945,14 +956,18 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
                 score[idx] += 0.7
                 reasons[idx]["same province/state as other places"] = 0.7
         if held_rows is not None:
-            held = np.array([_contains(held_rows, r, col) for r in rows], dtype=bool)
-            if m.inside and not held.any() and not np.isin(level[rows], ["ADM0", "ADM1"]).any():
+            held = np.array([_near(held_rows, r, col) if m.near else _contains(held_rows, r, col)
+                             for r in rows], dtype=bool)
+            if (m.inside or m.near) and not held.any() \
+                    and not np.isin(level[rows], ["ADM0", "ADM1"]).any():
                 # "Qambar area of Mingora": a Kambar 900 km away is not the Qambar meant
-                place.evidence = f"no place of that name inside {m.container.surface}"
+                place.evidence = (f"no place of that name {'near' if m.near else 'inside'} "
+                                  f"{m.container.surface}")
                 return place, True
             score += 1.5 * held
             for idx in np.flatnonzero(held):
-                reasons[idx]["inside the unit named after it"] = 1.5
+                reasons[idx]["near the place named after it" if m.near else
+                            "inside the unit named after it"] = 1.5
         # Proximity to what the other names could be: homonyms rarely sit together.
         near = pool_key != m.key
         d = _haversine(lat[rows][:, None], lon[rows][:, None], pool_lat[near][None, :],
@@ -978,9 +993,11 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
     for m, a in zip(mentions, alike):
         ci = position.get(id(m.container)) if m.container is not None else None
         held_rows = cands[alike[ci]][0][:3] if ci is not None and len(cands[alike[ci]][0]) else None
+        if m.near and held_rows is not None and level[held_rows[0]] in ("ADM0", "ADM1"):
+            held_rows = None  # near a country or province says little
         # with the document's focus fixed, all else the score reads of the mention
         same = (a, m.needs_container, m.street, None if held_rows is None else (
-            alike[ci], m.inside, m.container.surface))
+            alike[ci], m.inside, m.near, m.container.surface))
         if same not in scored:
             scored[same] = resolve_one(m, *cands[a], held_rows)
         first, held_outside = scored[same]
@@ -1074,6 +1091,9 @@ _VARIANT_NEAR_KM = 50.0
 #: How far (km) from a town or tehsil's point a place it holds may lie; from a
 #: district's, when the district has no polygon here to say.
 _HELD_KM = {"ADM3": 30.0, None: 20.0, "ADM2": 80.0, "DIVISION": 150.0}
+#: "X near Y" (or "X, north of Y"): news says "near" of towns up to a city's hinterland away
+#: ("Chaman, near Kandahar", 100 km), so only a candidate farther than this is another X (km).
+_NEAR_KM = 150.0
 
 
 def _contains(container_rows, r: int, col: _Columns) -> bool:
@@ -1091,6 +1111,12 @@ def _contains(container_rows, r: int, col: _Columns) -> bool:
         if lv in _HELD_KM and _haversine(col.lat[c], col.lon[c], col.lat[r], col.lon[r]) <= _HELD_KM[lv]:
             return True
     return False
+
+
+def _near(container_rows, r: int, col: _Columns) -> bool:
+    """True when row ``r`` lies within ``_NEAR_KM`` of one of ``container_rows``."""
+    return any(_haversine(col.lat[c], col.lon[c], col.lat[r], col.lon[r]) <= _NEAR_KM
+               for c in container_rows)
 
 
 @dataclass

@@ -227,6 +227,20 @@ def test_homonym_outside_the_place_said_to_hold_it_is_left_unresolved():
     assert _first(places, "Mingora").admin2 == "Swat" and qambar.admin2 == "Swat"
 
 
+def test_homonym_far_from_the_place_said_to_be_near_is_left_unresolved():
+    # the gazetteer's Nazarabad is in Iran, 2,000 km from Matta in Swat
+    places = geoparse.parse("Militants attacked a checkpost in Nazarabad, north of Matta, on Sunday.")
+    nazarabad = _first(places, "Nazarabad")
+    assert not nazarabad.resolved and "near Matta" in nazarabad.evidence
+    assert nazarabad.admin2 == "Swat"
+
+
+def test_place_near_another_within_a_city_s_hinterland_keeps_its_point():
+    places = geoparse.parse("Trucks waited in Chaman, near Kandahar, and in Chitral near the Kabul border.")
+    assert _first(places, "Chaman").admin2 == "Chaman"          # 100 km from Kandahar
+    assert _first(places, "Chitral").admin2 == "Lower Chitral"   # near its border, not near Kabul
+
+
 def test_known_name_inside_a_longer_local_name_is_not_that_place():
     places = geoparse.parse("Troops cleared Tangi Budenzai area, Shakar Tangi area and Mandi Khel village.")
     assert [p.surface for p in places] == ["Tangi Budenzai", "Shakar Tangi", "Mandi Khel"]
