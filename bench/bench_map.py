@@ -101,8 +101,9 @@ def bench_browser(servers: int = 5) -> None:
                     ready = _load(driver, url)
                     others = [b - a for a, b in zip(busy0, _cpu_seconds())]
                     times[label].append(ready)
+                    meanwhile = f"  (other processes meanwhile: {others[0] - others[1]:.1f} CPU s)"
                     print(f"default page ready in headless Chromium ({label}): {ready:.2f} s"
-                          + (f"  (other processes meanwhile: {others[0] - others[1]:.1f} CPU s)" if busy0 else ""))
+                          + (meanwhile if busy0 else ""))
             finally:
                 driver.quit()
     for label, values in times.items():

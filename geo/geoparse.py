@@ -989,7 +989,7 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
     position = {id(m): i for i, m in enumerate(mentions)}
     scored: dict[tuple, tuple[Place, bool]] = {}
     out: list[Place] = []
-    outside: list[tuple[Place, int]] = []  # unresolved: no candidate in the mention said to hold it
+    outside: list[tuple[Place, int]] = []  # unresolved: no candidate in or near the mention named
     for m, a in zip(mentions, alike):
         ci = position.get(id(m.container)) if m.container is not None else None
         held_rows = cands[alike[ci]][0][:3] if ci is not None and len(cands[alike[ci]][0]) else None

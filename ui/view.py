@@ -77,7 +77,8 @@ def built(store: Store, filters: Filters) -> Layers:
 
 
 def warm(store: Store) -> None:
-    """Fill the caches the pages read (sidebar options, the default view's layers and timeline) for ``store``."""
+    """Fill the caches the pages read for ``store``: sidebar options, the default view's layers
+    and its timeline picture."""
     _options(str(store.path), _mtime(store.path))
     counts = layers_mod.timeline(built(store, Filters()), "month")
     if not counts.empty:
