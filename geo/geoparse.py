@@ -204,7 +204,7 @@ _TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "gov", "gov
            "trooper", "inspector", "spokesman", "spokeswoman", "mullah", "maulana", "sheikh",
            "imam", "emir", "commander", "director", "chairman", "superintendent", "councilman",
            "councilwoman", "councilor", "pastor", "bishop", "brother", "sister", "uncle", "aunt",
-           "dean", "principal", "st"}
+           "dean", "principal", "st", "nazim", "naib"}
 _SPEECH = {"said", "says", "told", "added", "explained", "noted", "wrote", "asked", "stated",
            "argued", "claimed", "announced", "testified", "recalled", "replied"}
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august",
@@ -298,7 +298,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
     word_keys: dict[str, str] = {}  # a text uses few words many times
     keys = [word_keys[w] if w in word_keys else word_keys.setdefault(w, gazetteer.key(w))
             for _, _, w in tokens]
-    shouting = _shouting_lines(text, tokens)
+    shouting = _shouting_lines(text, tokens, gaz)
     persons = _person_words(text, tokens, keys, gaz, shouting)
     matches: dict[tuple, tuple | None] = {}
     mentions: list[_Mention] = []
@@ -311,7 +311,8 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
             continue
         found = _longest_match(text, tokens, keys, i, gaz, loud, matches)
         if found is None:
-            cue = _unknown_with_cue(text, tokens, keys, i, loud)
+            cue = _unknown_with_cue(text, tokens, keys, i, loud) or _unknown_after_unit_word(
+                text, tokens, keys, i, loud, gaz)
             if cue is not None:
                 mentions.append(cue)
                 i = cue_end_token(tokens, cue.end)
@@ -500,7 +501,8 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
     if i > 0 and i == j and tokens[i - 1][2][0].isupper() and keys[i - 1] not in _QUALIFIERS \
             and not _opened_by_unit_word(text, tokens, keys, i, rows, gaz) \
             and _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") \
-            and not gaz.names.get(keys[i - 1]) and not _sentence_start(text, tokens[i - 1][0]):
+            and not gaz.names.get(keys[i - 1]) and not (_sentence_start(text, tokens[i - 1][0]) and (
+                keys[i - 1] in gaz.words or _has_level(gaz, rows, ("ADM0", "ADM1")))):
         return True
     # A first name: followed by a word known as a surname in this text ("Scott Jones said").
     if j + 1 < len(tokens) and keys[j + 1] in persons \
@@ -516,9 +518,15 @@ def _opened_by_unit_word(text: str, tokens: list, keys: list, i: int, rows, gaz)
     if i == 0 or not _UNIT_WORDS.get(keys[i - 1]) or not tokens[i - 1][2][0].isupper() \
             or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " "):
         return False
-    if i >= 2 and tokens[i - 2][2][0].isupper() and not _sentence_start(text, tokens[i - 1][0]):
+    if _name_runs_into(text, tokens, i - 1):
         return False
     return _in_focus(gaz, rows)
+
+
+def _name_runs_into(text: str, tokens: list, h: int) -> bool:
+    """True when token ``h`` continues a capitalised name before it ("Swat District")."""
+    return h >= 1 and tokens[h - 1][2][0].isupper() and _gap_ok(
+        text, tokens[h - 1][1], tokens[h][0], " ") and not _sentence_start(text, tokens[h][0])
 
 
 def _longer_local_name(text, tokens, keys, i, j, rows, gaz, persons, loud) -> int | None:
@@ -582,7 +590,7 @@ def _has_level(gaz, rows, levels) -> bool:
     return any(lv[r] in levels for r in rows)
 
 
-def _shouting_lines(text: str, tokens: list) -> list[bool]:
+def _shouting_lines(text: str, tokens: list, gaz: gazetteer.Gazetteer) -> list[bool]:
     """Per token: is its line written in capitals or title case (a headline)?"""
     flags = []
     line_end, line_flag = -1, False
@@ -593,17 +601,32 @@ def _shouting_lines(text: str, tokens: list) -> list[bool]:
             le = text.find("\n", start)
             line_end = le if le >= 0 else len(text)
             line = text[ls:line_end]
-            line_flag = seen[line] if line in seen else seen.setdefault(line, _shouting(line))
+            line_flag = seen[line] if line in seen else seen.setdefault(line, _shouting(line, gaz))
         flags.append(line_flag)
     return flags
 
 
-def _shouting(line: str) -> bool:
+def _shouting(line: str, gaz: gazetteer.Gazetteer) -> bool:
+    """A line in capitals, or a title-case headline.  A line of capitalised names with
+    few English words in it ("Galoch, Kabal, Swat", "Tehsil Matta, Swat") is an address,
+    whose words are capitalised because they are names."""
     words = [w for w in _TOKEN.findall(line) if len(w) > 3]
-    caps = sum(w.isupper() for w in words)
-    title = sum(w[0].isupper() for w in words)
-    return len(words) >= 3 and (caps >= 0.8 * len(words) or
-                                (title >= 0.9 * len(words) and len(line) < 200))
+    if len(words) < 3:
+        return False
+    if sum(w.isupper() for w in words) >= 0.8 * len(words):
+        return True
+    if len(line) >= 200 or sum(w[0].isupper() for w in words) < 0.9 * len(words):
+        return False
+    if not gaz.words:  # without the word lists every title-case line reads as a headline
+        return True
+    english = sum(_english_word(gazetteer.key(w), gaz) for w in words)
+    return english >= min(2, len(words) / 2)
+
+
+def _english_word(k: str, gaz: gazetteer.Gazetteer) -> bool:
+    """A frequent English word that is not only a place's name ("kill", "reading";
+    not "texas")."""
+    return k in gaz.words and (k not in gaz.names or k in gaz.common) and k not in _UNIT_WORDS
 
 
 def _person_words(text: str, tokens: list, keys: list, gaz: gazetteer.Gazetteer,
@@ -637,7 +660,7 @@ def _person_words(text: str, tokens: list, keys: list, gaz: gazetteer.Gazetteer,
         # "Kristina Webb": a capitalised word that names no place, then a name: its last word
         if a[2][:1].isupper() and b[2][:1].isupper() and not a[2].isupper() and \
                 keys[i] not in gaz.names and keys[i] not in _NOT_FIRST_NAMES and \
-                _gap_ok(text, a[1], b[0], " ") and not shouting[i]:
+                keys[i] not in _UNIT_WORDS and _gap_ok(text, a[1], b[0], " ") and not shouting[i]:
             j = i + 1
             while j + 1 < n and j < i + 3 and tokens[j + 1][2][:1].isupper() and \
                     _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
@@ -681,6 +704,21 @@ def _unknown_with_cue(text, tokens, keys, i, loud) -> _Mention | None:
         return None
     return _Mention(start, end, surface, k, gaz.lookup_variant(surface),
                     unit_level=unit_level, variant=True)
+
+
+def _unknown_after_unit_word(text, tokens, keys, i, loud, gaz) -> _Mention | None:
+    """A capitalised name the gazetteer lacks after a capitalised unit word, in Pakistani
+    word order ("Tehsil Khwazakhela", "District Kurrum"): found, if at all, by spelling."""
+    unit_level = _UNIT_WORDS.get(keys[i - 1]) if i > 0 else None
+    if loud or unit_level not in ("ADM2", "ADM3") or not tokens[i - 1][2][0].isupper() \
+            or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") or keys[i] in gaz.words \
+            or keys[i] in _TITLES or len(keys[i]) <= 3 or not tokens[i][2][1:].islower():
+        return None
+    if _name_runs_into(text, tokens, i - 1):
+        return None  # "Swat District Mingora": the unit word ends the name before it
+    start, end = tokens[i][0], tokens[i][1]
+    return _Mention(start, end, text[start:end], keys[i], gaz.lookup_variant(text[start:end]),
+                    unit_level=unit_level, local=True, variant=True)
 
 
 #: Characters either side of an unsure mention that the statistical recogniser reads

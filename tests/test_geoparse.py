@@ -272,6 +272,27 @@ def test_unit_word_before_the_name_as_pakistani_usage_has_it():
     assert (place.name, place.level, place.admin2) == ("Safi", "ADM3", "Mohmand")
 
 
+@pytest.mark.parametrize("text, names", [
+    ("Kotkay, Barikot, Swat", ["Barikot", "Swat"]),
+    ("Tehsil Puran, Shangla", ["Puran", "Shangla"]),
+])
+def test_title_case_address_line_is_names_not_a_headline(text, names):
+    # every word of an address is capitalised because it is a name: "Swat" is no verb here
+    places = geoparse.parse(text)
+    assert [p.name for p in places if p.resolved] == names
+    assert places[-1].admin2 == names[-1]
+
+
+def test_unit_word_before_a_name_spelt_otherwise():
+    place = geoparse.parse("Troops moved into District Kurrum on Monday.")[0]
+    assert (place.surface, place.name, place.level) == ("Kurrum", "Kurram", "ADM2")
+
+
+def test_title_case_headline_still_reads_common_words_as_words():
+    places = geoparse.parse("Police Swat Team Arrests Reading Man")
+    assert [p.surface for p in places] == []
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
