@@ -741,7 +741,7 @@ def _veto_people(text: str, mentions: list[_Mention], gaz: gazetteer.Gazetteer) 
     if nlp is None:
         return mentions
     col = _columns(gaz)
-    sure = {m.key for m in mentions if m.unit_level or m.container is not None or m.street
+    sure = {m.key for m in mentions if m.unit_level or m.local or m.container is not None or m.street
             or m.variant or "." in m.surface or " " in m.key
             or _LOCATIVE.search(text, max(0, m.start - 12), m.start)}
     firsts: dict[str, _Mention] = {}

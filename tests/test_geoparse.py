@@ -293,6 +293,11 @@ def test_title_case_headline_still_reads_common_words_as_words():
     assert [p.surface for p in places] == []
 
 
+def test_name_before_a_place_word_is_kept_even_if_it_reads_as_a_person():
+    # spaCy reads "Alma" as a first name; "village" says it is a place: never dropped silently
+    assert [p.surface for p in geoparse.parse("Alma village")] == ["Alma"]
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
