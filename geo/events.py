@@ -55,7 +55,7 @@ COARSENESS = {None: 0, "ADM3": 1, "ADM2": 2, "DIVISION": 3, "ADM1": 4, "ADM0": 5
 #: gazetteer points and simplified boundaries disagree by that much near borders.
 _BORDER_SLACK_DEG = 0.1
 _NEIGHBOUR = re.compile(r"\b(?:near|nearby|close to|next to|opposite|adjoining|adjacent to|bordering"
-                        r"|borders?(?: with)?)\s+(?:the\s+)?$", re.IGNORECASE)
+                        r"|borders?(?: with)?|disputed)\s+(?:the\s+)?$", re.IGNORECASE)
 _CODE_PRECISION = {"PCLI": 4, "PCLD": 4, "PCLS": 4, "PCL": 4, "ADM1": 3, "ADM2": 2, "ADM3": 2,
                    "AREA": 2}
 
@@ -202,7 +202,8 @@ def consistent(places: list[Place], text: str = "") -> list[Place]:
     another country is the other side of a border ("between Sialkot and
     Indian-ruled Kashmir"), not a container, and contradicts nothing; nor
     does a unit that ``text`` names as a neighbour ("a village near Peshawar
-    on the border with Khyber Agency").  When every place is contradicted,
+    on the border with Khyber Agency") or as disputed (a disputed region lies
+    on both sides of its line).  When every place is contradicted,
     the resolved places are all kept.
 
     Parameters

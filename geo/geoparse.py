@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 MAX_CANDIDATES = 5
 
 #: Bump when ``_Columns`` or the way it is built changes (invalidates its disk cache).
-_COLUMNS_VERSION = 1
+_COLUMNS_VERSION = 2
 
 
 @dataclass
@@ -1081,7 +1081,7 @@ def _candidates(m: _Mention, pointers: dict[str, set], col: _Columns) -> tuple |
         rows = rows[told | famous]
     if not len(rows):
         return rows, np.zeros(0), np.zeros(0)
-    prior = np.log10(pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
+    prior = np.log10(col.prior_pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
                                                      for f in fcode[rows]])
     prior += 0.2 * (name_keys[rows] == m.key)
     prior += 0.3 * np.isin(cc[rows], settings.FOCUS_COUNTRIES)
@@ -1177,6 +1177,7 @@ class _Columns:
     admin1: np.ndarray
     admin1_2014: np.ndarray
     admin2: np.ndarray
+    prior_pop: np.ndarray   # people for the prior: a province of unknown size counts as typical
 
 
 def _columns(gaz: gazetteer.Gazetteer) -> _Columns:
@@ -1240,12 +1241,27 @@ def _build_columns(gaz: gazetteer.Gazetteer) -> _Columns:
     units["admin2"][is1] = None
     fata = obj["name"] == "Federally Administered Tribal Areas"
     units["admin1"][fata] = units["admin1_2014"][fata] = "Federally Administered Tribal Areas"
-    return _Columns(name=obj["name"], lat=lat, lon=lon, pop=tab["population"].to_numpy(),
+    pop = tab["population"].to_numpy()
+    return _Columns(name=obj["name"], lat=lat, lon=lon, pop=pop,
+                    prior_pop=_prior_population(pop, obj["level"], obj["country_code"]),
                     gid=[None if g is pd.NA else int(g) for g in tab["geonameid"]],
                     fclass=obj["feature_class"], fcode=obj["feature_code"], cc=obj["country_code"],
                     level=obj["level"], source=obj["source"], a1_key=np.array(a1, dtype=object),
                     name_key=np.array([gazetteer.key(n) for n in obj["name"]], dtype=object),
                     **units)
+
+
+def _prior_population(pop: np.ndarray, level: np.ndarray, cc: np.ndarray) -> np.ndarray:
+    """People per entry for the prior.  A first-level unit of unknown population (GeoNames
+    has none for Azad Jammu & Kashmir) counts as its country's median province, not as
+    empty: unknown is not small."""
+    out = pop.astype(float)
+    first = level == "ADM1"
+    known = first & (out > 0)
+    median = {c: float(np.median(out[known & (cc == c)])) for c in np.unique(cc[known])}
+    missing = np.flatnonzero(first & (out == 0))
+    out[missing] = [median.get(c, 0.0) for c in cc[missing]]
+    return out
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

@@ -258,14 +258,21 @@ def test_event_described_from_a_reference_town_is_placed_where_the_text_points()
 
 
 def test_village_far_outside_the_district_named_with_it_gives_way_to_the_district():
-    # the gazetteer's Shahkot is a town in Punjab, 300 km away: a homonym, not this village
-    text = ("Indian shelling killed three people in Shahkot village in the Pakistan-ruled Neelum valley "
+    # the gazetteer's Shahpur is a town in Punjab, far away: a homonym, not this village
+    text = ("Indian shelling killed three people in Shahpur village in the Pakistan-ruled Neelum valley "
             "on Monday.")
     event = events.extract(Document(text, published=dt.date(2015, 3, 2)), geoparse.parse(text)).events.iloc[0]
     assert (event["location"], event["admin2"], event["geo_precision"]) == ("Neelum", "Neelum", 2)
 
 
 def test_district_named_as_a_neighbour_does_not_move_the_event():
-    text = "A bomb killed two people in Shaikhan village near Peshawar border with Khyber agency on Monday."
+    text = "A bomb killed two people in Sarband village near Peshawar on the border with Khyber agency on Monday."
     event = events.extract(Document(text, published=dt.date(2015, 3, 2)), geoparse.parse(text)).events.iloc[0]
     assert (event["location"], event["admin2"]) == ("Peshawar", "Peshawar")
+
+
+def test_disputed_region_named_beside_a_town_does_not_move_the_event():
+    # a disputed region lies on both sides of its line: Sialkot is not contradicted by it
+    text = "Indian shelling killed a farmer in Sialkot along the frontier of the disputed Kashmir region on Monday."
+    event = events.extract(Document(text, published=dt.date(2015, 3, 2)), geoparse.parse(text)).events.iloc[0]
+    assert (event["location"], event["admin1"], event["admin2"]) == ("Sialkot", "Punjab", "Sialkot")

@@ -298,6 +298,15 @@ def test_name_before_a_place_word_is_kept_even_if_it_reads_as_a_person():
     assert [p.surface for p in geoparse.parse("Alma village")] == ["Alma"]
 
 
+@pytest.mark.parametrize("text, country", [
+    ("Pakistani and Indian troops traded fire in Kashmir on Monday.", "PK"),  # a tie: the map's side
+    ("Police in Srinagar, Kashmir, arrested two men.", "IN"),
+    ("Indian troops in Kashmir killed two militants.", "IN"),
+])
+def test_kashmir_goes_to_the_side_the_text_points_to(text, country):
+    assert _first(geoparse.parse(text), "Kashmir").country_code == country
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
