@@ -296,7 +296,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
     n = len(tokens)
     word_keys: dict[str, str] = {}  # a text uses few words many times
-    keys = [word_keys[w] if w in word_keys else word_keys.setdefault(w, gazetteer.key(w))
+    keys = [word_keys[w] if w in word_keys else word_keys.setdefault(w, _word_key(w, gaz))
             for _, _, w in tokens]
     shouting = _shouting_lines(text, tokens, gaz)
     persons = _person_words(text, tokens, keys, gaz, shouting)
@@ -512,10 +512,11 @@ def _rejected(text, tokens, keys, i, j, k, surface, gaz, persons, loud, rows) ->
 
 
 def _opened_by_unit_word(text: str, tokens: list, keys: list, i: int, rows, gaz) -> bool:
-    """A capitalised unit word opens a name of the focus countries, as Pakistani usage has
-    it ("Tehsil Safi", "District Swat"; not "County Council"), and is not itself the end
-    of a unit's name ("Swat District Mingora")."""
-    if i == 0 or not _UNIT_WORDS.get(keys[i - 1]) or not tokens[i - 1][2][0].isupper() \
+    """A unit word opens a name of the focus countries, as Pakistani usage has it ("Tehsil
+    Safi", "district Swat"; not "County Council"), and is not itself the end of a unit's
+    name ("Swat District Mingora").  In lower case only a district's or tehsil's word does."""
+    level = _UNIT_WORDS.get(keys[i - 1]) if i > 0 else None
+    if not level or not (tokens[i - 1][2][0].isupper() or level in ("ADM2", "ADM3")) \
             or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " "):
         return False
     if _name_runs_into(text, tokens, i - 1):
@@ -564,10 +565,17 @@ def _rare_word(word: str, k: str, gaz: gazetteer.Gazetteer, persons: set) -> boo
     if not word[0].isupper() or word.isupper() or len(k) <= 2 or k in gaz.words or k in persons \
             or k in _BODY_WORDS or k in _UNIT_WORDS or k in _QUALIFIERS or k in _TITLES:
         return False
-    from rapidfuzz import fuzz, process
-    if process.extractOne(k, _LONG_UNIT_WORDS, scorer=fuzz.ratio, score_cutoff=80):
-        return False  # a misspelt unit word ("Matta Thesil", "Mardan Distric")
     return not _in_focus(gaz, gaz.names.get(k, ()))
+
+
+def _word_key(word: str, gaz: gazetteer.Gazetteer) -> str:
+    """A word's key; a misspelt unit word ("Thesil", "Distric") keys as the unit word."""
+    k = gazetteer.key(word)
+    if len(k) < 5 or k in _UNIT_WORDS or k in gaz.words or k in gaz.names:
+        return k
+    from rapidfuzz import fuzz, process
+    hit = process.extractOne(k, _LONG_UNIT_WORDS, scorer=fuzz.ratio, score_cutoff=80)
+    return k if hit is None else hit[0]
 
 
 def _in_focus(gaz: gazetteer.Gazetteer, rows) -> bool:
@@ -707,11 +715,11 @@ def _unknown_with_cue(text, tokens, keys, i, loud) -> _Mention | None:
 
 
 def _unknown_after_unit_word(text, tokens, keys, i, loud, gaz) -> _Mention | None:
-    """A capitalised name the gazetteer lacks after a capitalised unit word, in Pakistani
-    word order ("Tehsil Khwazakhela", "District Kurrum"): found, if at all, by spelling."""
+    """A capitalised name the gazetteer lacks after a district's or tehsil's word, in
+    Pakistani word order ("Tehsil Khwazakhela", "district Kurrum"): found, if at all, by
+    spelling."""
     unit_level = _UNIT_WORDS.get(keys[i - 1]) if i > 0 else None
-    if loud or unit_level not in ("ADM2", "ADM3") or not tokens[i - 1][2][0].isupper() \
-            or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") or keys[i] in gaz.words \
+    if loud or unit_level not in ("ADM2", "ADM3") or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") or keys[i] in gaz.words \
             or keys[i] in _TITLES or len(keys[i]) <= 3 or not tokens[i][2][1:].islower():
         return None
     if _name_runs_into(text, tokens, i - 1):

@@ -307,6 +307,13 @@ def test_kashmir_goes_to_the_side_the_text_points_to(text, country):
     assert _first(geoparse.parse(text), "Kashmir").country_code == country
 
 
+@pytest.mark.parametrize("text", ["Shelling hit villages in tehsil Bahrain on Monday.",
+                                  "A curfew was imposed in Bahrain Thesil after the attack."])
+def test_unit_word_in_lower_case_or_misspelt_still_names_the_unit(text):
+    place = _first(geoparse.parse(text), "Bahrain")  # Swat's tehsil, not the country
+    assert (place.country_code, place.level, place.admin2) == ("PK", "ADM3", "Swat")
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
