@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import layers, maps
+from geo import layers
 from ui import view
 
 DEFAULT_LAYERS = ("choropleth", "areas", "flows", "events", "sites")
@@ -18,7 +18,7 @@ filters, data = view.open_view(
     "conflictmap", "Text in, maps out: attacks, operations and displacement from news text.", DEFAULT_LAYERS)
 view.headline(data)
 
-out = view.show_map(maps.make_map(data, filters), filters, key="overview_map")
+out = view.show_map(data, filters, key="overview_map")
 view.download(data, filters)
 
 st.subheader("Timeline")

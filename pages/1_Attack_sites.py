@@ -7,7 +7,7 @@ import dataclasses
 
 import streamlit as st
 
-from geo import layers, maps
+from geo import layers
 from ui import view
 
 DEFAULT_LAYERS = ("sites",)
@@ -27,7 +27,7 @@ filters, data = view.open_view(
 if data.sites.empty:
     st.info("No attack site matches these filters (other events, areas or flows may: see the Overview).")
 st.caption(f"{len(data.sites):,} attack sites, {int(data.sites['fatalities'].fillna(0).sum()):,} people killed.")
-out = view.show_map(maps.make_map(data, filters), filters, key="sites_map")
+out = view.show_map(data, filters, key="sites_map")
 view.download(data, filters)
 table = layers.event_table(data)
 table = table[table["event_type"].isin(data.sites["event_type"].unique())]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import layers, maps
+from geo import layers
 from ui import view
 
 DEFAULT_LAYERS = ("areas", "sites", "events")
@@ -15,7 +15,7 @@ filters, data = view.open_view(
     "Operation areas", "Military operations and strike zones, with what happened inside them.", DEFAULT_LAYERS)
 if data.areas.empty:
     st.info("No operation area matches these filters.")
-view.show_map(maps.make_map(data, filters), filters, key="areas_map")
+view.show_map(data, filters, key="areas_map")
 view.download(data, filters)
 
 st.subheader("Operations")
@@ -24,6 +24,9 @@ st.dataframe(pd.DataFrame(data.areas[["label", "kind", "period", "forces", "troo
              hide_index=True, width="stretch")
 st.subheader("Events inside the areas")
 inside = layers.events_in_areas(data)
-st.dataframe(inside, hide_index=True, width="stretch") if len(inside) else st.caption("None.")
+if len(inside):
+    st.dataframe(inside, hide_index=True, width="stretch")
+else:
+    st.caption("None.")
 st.subheader("Events per district, before and after each operation began")
 st.dataframe(layers.before_after(data), hide_index=True, width="stretch")

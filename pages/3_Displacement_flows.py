@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import layers, maps
+from geo import layers
 from ui import view
 
 DEFAULT_LAYERS = ("flows",)
@@ -16,7 +16,7 @@ filters, data = view.open_view(
 if data.flows.empty:
     st.info("No flow matches these filters.")
 st.caption(f"{data.headline.displaced:,} people displaced (flows counted in people).")
-view.show_map(maps.make_map(data, filters), filters, key="flows_map")
+view.show_map(data, filters, key="flows_map")
 view.download(data, filters)
 st.subheader("Totals per district")
 st.dataframe(layers.flow_totals(data), hide_index=True, width="stretch")

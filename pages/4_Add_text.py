@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo import events, geoparse, layers, maps, settings
+from geo import events, geoparse, layers, settings
 from geo.document import SUFFIXES, Document
 from geo.store import StoreError
 from ui import review, view
@@ -88,7 +88,7 @@ if state:
 st.subheader("Draw an operation area")
 st.caption("Draw a polygon or a rectangle, name it, then save it as an area.")
 existing = layers.build(store, layers.Filters(layers=("areas",)))
-out = view.show_map(maps.make_map(existing, draw=True), existing.filters, key="draw_map", height=460)
+out = view.show_map(existing, existing.filters, key="draw_map", height=460, draw=True)
 drawings = out.get("all_drawings") or []
 with st.form("area"):
     name = st.text_input("Name of the operation")

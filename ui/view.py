@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo import charts, settings, style
+from geo import charts, maps, settings, style
 from geo import layers as layers_mod
 from geo.layers import BASEMAPS, LAYER_KEYS, FilterError, Filters, Layers, build
 from geo.store import Store, StoreError, ensure_seeded
@@ -127,8 +127,14 @@ def sidebar(store: Store, default_layers: tuple[str, ...]) -> Filters:
     return filters
 
 
-def show_map(fmap, filters: Filters, key: str, height: int = 560) -> dict:
-    """Draw ``fmap`` and record where the user moved it (centre and zoom go to the URL).
+def show_map(layers: Layers, filters: Filters, key: str, height: int = 560, draw: bool = False) -> dict:
+    """Draw ``layers`` as ``filters`` shows them and record where the user moved the map
+    (centre and zoom go to the URL).
+
+    The map's HTML leaves the view out: streamlit-folium names the component after
+    that HTML, so a view written into it would make every move a new component,
+    which forgets the click that came with it.  The view goes to the map as
+    streamlit-folium's ``center`` and ``zoom`` instead.
 
     Returns
     -------
@@ -140,6 +146,7 @@ def show_map(fmap, filters: Filters, key: str, height: int = 560) -> dict:
     # exists, and a component declared then draws a blank frame
     from streamlit_folium import st_folium
 
+    fmap = maps.make_map(layers, replace(filters, lat=None, lon=None, zoom=None), draw=draw)
     center = [filters.lat, filters.lon] if filters.lat is not None and filters.lon is not None else None
     out = st_folium(fmap, key=key, height=height, use_container_width=True, center=center,
                     zoom=filters.zoom, returned_objects=["center", "zoom", "last_active_drawing",
