@@ -457,13 +457,22 @@ def _legend_sections(layers: Layers, shown: set[str]) -> list[tuple[str, list[tu
 
 
 class _Legend(MacroElement):
-    """A fixed legend box (bottom right) with escaped labels."""
+    """The legend box (bottom right) with escaped labels, a Leaflet control."""
 
+    # a Leaflet control, inside the map's container: the fullscreen view shows only that container
     _template = Template("""
-        {% macro html(this, kwargs) %}
-        <div class="cm-legend" style="position: fixed; bottom: 28px; right: 12px; z-index: 9999;
-             background: rgba(255,255,255,0.92); padding: 6px 10px; border: 1px solid #bbb;
-             border-radius: 4px; font: 12px sans-serif; max-width: 280px;">{{ this.body }}</div>
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "cm-legend");
+            div.style.cssText = "background: rgba(255,255,255,0.92); padding: 6px 10px; "
+                + "border: 1px solid #bbb; border-radius: 4px; font: 12px sans-serif; max-width: 280px;";
+            div.innerHTML = {{ this.body|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
