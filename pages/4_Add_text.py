@@ -52,7 +52,7 @@ if state:
     document, places = state["document"], state["places"]
     st.subheader(f"Places found: {len(places)}")
     st.dataframe(review.places_table(places), hide_index=True, width="stretch")
-    choices = [i for i, p in enumerate(places) if len(p.candidates) > 1]
+    choices = [i for i, p in enumerate(places) if p.candidates]   # candidates: the runners-up
     if choices:
         with st.expander("Correct a place"):
             i = st.selectbox("Mention", choices, format_func=lambda i: f"{places[i].surface} "

@@ -5,6 +5,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import settings
+from geo.document import Document
+from geo.geoparse import Candidate, Place
 from tests._dashboard import IMG, SCRIPT, store_copy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,3 +170,21 @@ def test_operation_areas_page_shows_no_stray_output(seeded):
     assert not at.get("help_info")         # a bare expression's value drawn by Streamlit's magic
     assert [s.value for s in at.subheader] == ["Operations", "Events inside the areas",
                                                 "Events per district, before and after each operation began"]
+
+
+def test_add_text_corrects_a_place_with_one_other_candidate(empty):
+    namesake = Candidate(name="Quetta", latitude=30.556, longitude=66.811, geonameid=1, feature_code="PPL",
+                         country_code="PK", score=0.06)
+    place = Place(start=16, end=22, surface="Quetta", name="Quetta", latitude=30.19, longitude=67.01,
+                  country_code="PK", admin1="Balochistan", admin2="Quetta", confidence=0.9,
+                  evidence="population", candidates=[namesake])
+    at = AppTest.from_file(str(ROOT / "pages/4_Add_text.py"), default_timeout=60)
+    at.session_state["review"] = {"document": Document(text="Gunmen attacked Quetta on 3 March 2015.", title="t"),
+                                  "places": [place], "dropped": []}
+    at.run()
+    assert "30.56, 66.81" in at.dataframe[0].value["other candidates"][0]     # the namesake, told apart
+    next(s for s in at.selectbox if s.label == "Mention").select_index(0).run()
+    next(s for s in at.selectbox if s.label == "Resolve to").select_index(0).run()
+    next(b for b in at.button if b.label == "Use this place").click().run()
+    row = at.dataframe[0].value.iloc[0]
+    assert row["confidence"] == 1.0 and row["evidence"].startswith("chosen by the analyst")

@@ -20,8 +20,9 @@ def places_table(places: list[Place]) -> pd.DataFrame:
     return pd.DataFrame([{
         "mention": p.surface, "place": p.name or "(not resolved)", "district": p.admin2 or "",
         "province": p.admin1 or "", "confidence": round(p.confidence, 2), "evidence": p.evidence,
-        "other candidates": "; ".join(f"{c.name} ({c.country_code or '?'}, {c.score:.2f})"
-                                      for c in p.candidates if c.name != p.name),
+        # the runners-up; a namesake elsewhere is told apart by its coordinates
+        "other candidates": "; ".join(f"{c.name} ({c.country_code or '?'}, {c.latitude:.2f}, {c.longitude:.2f}; "
+                                      f"score {c.score:.2f})" for c in p.candidates),
     } for p in places])
 
 
