@@ -282,6 +282,7 @@ class _Mention:
     inside: bool = False            # the text says the container holds it ("X area of Y")
     near: bool = False              # the text says it lies near the container ("X near Y")
     variant: bool = False           # found through the spelling skeleton
+    spelt: bool = False             # ... alone, as a unit or district town of the focus countries
     street: bool = False            # a street or numbered road ("Darby Street", "Highway 19")
 
 
@@ -312,7 +313,8 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         found = _longest_match(text, tokens, keys, i, gaz, loud, matches)
         if found is None:
             cue = _unknown_with_cue(text, tokens, keys, i, loud) or _unknown_after_unit_word(
-                text, tokens, keys, i, loud, gaz)
+                text, tokens, keys, i, loud, gaz) or _unit_spelt_otherwise(
+                text, tokens, keys, i, loud, gaz, persons)
             if cue is not None:
                 mentions.append(cue)
                 i = cue_end_token(tokens, cue.end)
@@ -355,9 +357,18 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
     col = _columns(gaz)
     countries = set(settings.FOCUS_COUNTRIES) | {
         col.cc[r] for m in mentions if not m.needs_container and not m.variant for r in m.rows[:3]}
-    kept = [m for m in mentions if not m.needs_container or m.container is not None or
-            m.unit_level or _local_name(text, m) or _after_place_noun(text, m.start) or any(
-                col.cc[r] in countries and col.level[r] in ("ADM1", "ADM2") for r in m.rows)]
+    # A word found by spelling alone is a place of the focus countries only in a text that
+    # names one of them or a place found only there, beside a unit of theirs ("Muzafargarh,
+    # Punjab"), or standing alone ("Punjgor"); elsewhere it is mostly a surname ("Synder").
+    spelt_ok = len(mentions) == 1 or any(
+        not m.variant and m.rows and (_has_level(gaz, m.rows, ("ADM0",)) or all(
+            col.cc[r] in settings.FOCUS_COUNTRIES for r in m.rows)) and _in_focus(gaz, m.rows)
+        for m in mentions)
+    kept = [m for m in mentions if (spelt_ok or not m.spelt or m.container is not None and _in_focus(
+        gaz, m.container.rows)) and (
+        not m.needs_container or m.container is not None or m.unit_level or _local_name(text, m)
+        or _after_place_noun(text, m.start) or any(
+            col.cc[r] in countries and col.level[r] in ("ADM1", "ADM2") for r in m.rows))]
     for m in kept:
         if m.variant:  # a spelling variant only within the countries in question
             m.rows = tuple(r for r in m.rows if col.cc[r] in countries)
@@ -729,6 +740,25 @@ def _unknown_after_unit_word(text, tokens, keys, i, loud, gaz) -> _Mention | Non
                     unit_level=unit_level, local=True, variant=True)
 
 
+def _unit_spelt_otherwise(text, tokens, keys, i, loud, gaz, persons) -> _Mention | None:
+    """A capitalised word English and the gazetteer lack that spells like a district, a
+    tehsil or a district's town of the focus countries ("Punjgor", "Naseerabad")."""
+    word = tokens[i][2]
+    if loud or len(word) < 5 or not word[1:].islower() or keys[i] in gaz.words \
+            or keys[i] in persons or keys[i] in _UNIT_WORDS:
+        return None
+    # one word on its own, not part of a longer name ("Parvin Davari", "Le Parisien")
+    if _name_runs_into(text, tokens, i) or i + 1 < len(tokens) and tokens[i + 1][2][0].isupper() \
+            and _gap_ok(text, tokens[i][1], tokens[i + 1][0], " "):
+        return None
+    col = _columns(gaz)
+    rows = tuple(r for r in gaz.lookup_variant(word) if col.cc[r] in settings.FOCUS_COUNTRIES and (
+        col.level[r] in ("DIVISION", "ADM2", "ADM3") or col.fcode[r] in ("PPLA", "PPLA2")))
+    if not rows:
+        return None
+    return _Mention(tokens[i][0], tokens[i][1], word, keys[i], rows, variant=True, spelt=True)
+
+
 #: Characters either side of an unsure mention that the statistical recogniser reads
 #: (cut at the sentence's ends): enough for "said", "Mr." and a first name, and cheap.
 _WINDOW = 20
@@ -1001,6 +1031,7 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
             if st > 0.5 and level[r] != "ADM0":
                 score[idx] += 0.7
                 reasons[idx]["same province/state as other places"] = 0.7
+        held = np.zeros(len(rows), dtype=bool)
         if held_rows is not None:
             held = np.array([_near(held_rows, r, col) if m.near else _contains(held_rows, r, col)
                              for r in rows], dtype=bool)
@@ -1024,9 +1055,11 @@ def _resolve(mentions: list[_Mention], gaz: gazetteer.Gazetteer) -> list[Place]:
             reasons[idx]["near other places in the text"] = float(bonus[idx])
         best = int(np.argmax(score))
         # A village or town met only through its spelling skeleton is mostly another place
-        # ("Baghsar" for Begusarai): it needs a unit word or another place of the text nearby.
-        if m.variant and not m.unit_level and not isinstance(level[rows[best]], str) \
-                and d[best] > _VARIANT_NEAR_KM:
+        # ("Baghsar" for Begusarai): it needs a unit word or another place of the text nearby;
+        # so does a unit found by spelling alone, unless nothing else is named ("Punjgor").
+        # Lying inside the unit named after it is evidence enough ("Muzafargarh, Punjab").
+        if m.variant and (m.spelt or not m.unit_level and not isinstance(level[rows[best]], str)) \
+                and d[best] > _VARIANT_NEAR_KM and not held[best] and not (m.spelt and len(mentions) == 1):
             place.evidence = f"only a spelling variant ({col.name[rows[best]]}) far from the other places"
             return place, False
         _fill_place(place, m, rows, score, best, reasons[best], col)

@@ -314,6 +314,17 @@ def test_unit_word_in_lower_case_or_misspelt_still_names_the_unit(text):
     assert (place.country_code, place.level, place.admin2) == ("PK", "ADM3", "Swat")
 
 
+@pytest.mark.parametrize("text, name", [("Khuzdaar", "Khuzdar"),
+                                        ("Police said the blast in Muzafargarh, Punjab, killed two.",
+                                         "Muzaffargarh")])
+def test_district_or_its_town_spelt_otherwise_alone_or_beside_its_province(text, name):
+    assert geoparse.parse(text)[0].name == name
+
+
+def test_surname_spelt_like_an_afghan_town_is_no_place():
+    assert geoparse.parse("Jorden Schiff, superintendent for the district, said so.") == []
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
