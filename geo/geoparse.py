@@ -922,8 +922,9 @@ _SAID_NEAR = re.compile(r"(?:\s+(?:areas?|villages?|towns?))?\s*,?\s+(?:near|(?:
 
 def _link_containers(text: str, mentions: list[_Mention]) -> None:
     """Note "X, Y" pairs where Y may contain X ("Reading, Pa.", "Bannu, Khyber Pakhtunkhwa"),
-    "X area of Y" pairs where the text says it does ("Qambar area of Mingora") and "X near Y"
-    pairs where it says X is close to Y ("Nazarabad, north of Matta")."""
+    "X area of Y" and "Y's X" pairs where the text says it does ("Qambar area of Mingora",
+    "Peshawar's Chamkani area") and "X near Y" pairs where it says X is close to Y
+    ("Nazarabad, north of Matta")."""
     for a, b in zip(mentions, mentions[1:]):
         gap = text[a.end:b.start]
         if re.fullmatch(r"\s*,\s*|\s+in\s+", gap):
@@ -932,6 +933,8 @@ def _link_containers(text: str, mentions: list[_Mention]) -> None:
             a.container, a.inside = b, True
         elif _SAID_NEAR.fullmatch(gap) and not _BORDER_WORD.match(text, b.end):
             a.container, a.near = b, True
+        elif re.fullmatch(r"[’']s\s+", gap) and b.container is None and not b.needs_container:
+            b.container, b.inside = a, True  # "Peshawar's Chamkani area"
 
 
 def _local_name(text: str, m: _Mention) -> bool:

@@ -325,6 +325,12 @@ def test_surname_spelt_like_an_afghan_town_is_no_place():
     assert geoparse.parse("Jorden Schiff, superintendent for the district, said so.") == []
 
 
+def test_place_after_a_possessive_lies_in_the_place_before_it():
+    # Shahpur is a town in Punjab, 600 km away; "Quetta's" says which Shahpur is meant
+    place = _first(geoparse.parse("A bomb exploded in Quetta's Shahpur area on Monday."), "Shahpur")
+    assert not place.resolved and place.admin2 == "Quetta"
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
