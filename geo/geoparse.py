@@ -698,14 +698,18 @@ def _unknown_with_cue(text, tokens, keys, i, loud) -> _Mention | None:
     """A capitalised name the gazetteer lacks, followed by "village", "agency", "area"..."""
     if loud:
         return None
+    gaz = gazetteer.load()
     j = i
     while j + 1 < len(tokens) and j < i + 3 and tokens[j + 1][2][:1].isupper() and \
-            _gap_ok(text, tokens[j][1], tokens[j + 1][0], " -"):
+            _gap_ok(text, tokens[j][1], tokens[j + 1][0], " -") and not (
+            keys[j + 1] in _PLACE_CUES and (j + 2 >= len(tokens) or not tokens[j + 2][2][:1].isupper())
+            and not any(keys[h] in gaz.words for h in range(i, j + 1))):
+        # ... up to a capitalised place word ending a run of local names ("Tirah Valley";
+        # not "Environmental Protection Agency")
         j += 1
     if j + 1 >= len(tokens) or keys[j + 1] not in _PLACE_CUES or \
             not _gap_ok(text, tokens[j][1], tokens[j + 1][0], " "):
         return None
-    gaz = gazetteer.load()
     if _sentence_start(text, tokens[i][0]) and keys[i] in gaz.common:
         return None
     unit_level = _UNIT_WORDS.get(keys[j + 1])

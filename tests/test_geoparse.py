@@ -331,6 +331,12 @@ def test_place_after_a_possessive_lies_in_the_place_before_it():
     assert not place.resolved and place.admin2 == "Quetta"
 
 
+def test_capitalised_unit_word_ends_a_local_name_spelt_otherwise():
+    place = geoparse.parse("Troops searched houses in Kabbal Tehsil on Monday.")[0]
+    assert (place.surface, place.name, place.level, place.admin2) == ("Kabbal", "Kabal", "ADM3", "Swat")
+    assert geoparse.parse("The Environmental Protection Agency said so.") == []
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
