@@ -308,11 +308,17 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         start, _, word = tokens[i]
         loud = shouting[i]
         if not (word[0].isupper() or loud) or keys[i] in _CONNECTORS:
+            unit = None if keys[i] in _CONNECTORS else _unit_in_lower_case(text, tokens, keys, i, gaz)
+            if unit is not None:
+                mentions.append(unit)
+                i = cue_end_token(tokens, unit.end)
+                continue
             i += 1
             continue
         found = _longest_match(text, tokens, keys, i, gaz, loud, matches)
         if found is None:
-            cue = _unknown_with_cue(text, tokens, keys, i, loud) or _unknown_after_unit_word(
+            cue = _unknown_with_cue(text, tokens, keys, i, loud) or _unit_in_lower_case(
+                text, tokens, keys, i, gaz) or _unknown_after_unit_word(
                 text, tokens, keys, i, loud, gaz) or _unit_spelt_otherwise(
                 text, tokens, keys, i, loud, gaz, persons)
             if cue is not None:
@@ -742,6 +748,26 @@ def _unknown_after_unit_word(text, tokens, keys, i, loud, gaz) -> _Mention | Non
     start, end = tokens[i][0], tokens[i][1]
     return _Mention(start, end, text[start:end], keys[i], gaz.lookup_variant(text[start:end]),
                     unit_level=unit_level, local=True, variant=True)
+
+
+def _unit_in_lower_case(text, tokens, keys, i, gaz) -> _Mention | None:
+    """A unit of the focus countries written partly or wholly in lower case before its unit
+    word ("bara tehsil", "Lower orakzai agency"): the unit word says what it is."""
+    for j in (i, i + 1):
+        if j + 1 >= len(tokens) or not all(_gap_ok(text, tokens[h][1], tokens[h + 1][0], " ")
+                                           for h in range(i, j + 1)):
+            return None
+        level = _UNIT_WORDS.get(keys[j + 1])
+        if level in (None, "ADM1"):
+            continue
+        col = _columns(gaz)
+        rows = tuple(r for r in gaz.names.get(" ".join(keys[i:j + 1]), ())
+                     if col.level[r] == level and col.cc[r] in settings.FOCUS_COUNTRIES)
+        if rows:
+            start, end = tokens[i][0], tokens[j][1]
+            return _Mention(start, end, text[start:end], " ".join(keys[i:j + 1]), rows,
+                            unit_level=level, local=True)
+    return None
 
 
 def _unit_spelt_otherwise(text, tokens, keys, i, loud, gaz, persons) -> _Mention | None:

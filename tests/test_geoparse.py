@@ -337,6 +337,12 @@ def test_capitalised_unit_word_ends_a_local_name_spelt_otherwise():
     assert geoparse.parse("The Environmental Protection Agency said so.") == []
 
 
+def test_unit_in_lower_case_before_its_unit_word():
+    place = geoparse.parse("the police in swat district said two men were held")[0]
+    assert (place.surface, place.name, place.level) == ("swat", "Swat", "ADM2")
+    assert geoparse.parse("a case in the state district court") == []
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
