@@ -18,7 +18,7 @@ filters, data = view.open_view(
     "conflictmap", "Text in, maps out: attacks, operations and displacement from news text.", DEFAULT_LAYERS)
 view.headline(data)
 
-out = view.show_map(data, filters, key="overview_map")
+out = view.show_map(data, filters, key="overview_map", default_layers=DEFAULT_LAYERS)
 view.download(data, filters)
 
 st.subheader("Timeline")

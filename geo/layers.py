@@ -176,9 +176,10 @@ class Layers:
         """True when the filters keep nothing at all."""
         return not (len(self.sites) or len(self.events) or len(self.areas) or len(self.flows))
 
-    def bounds(self) -> tuple[float, float, float, float] | None:
-        """``(minx, miny, maxx, maxy)`` in degrees of everything drawn, or None when empty."""
-        frames = [f.geometry for f in (self.sites, self.events, self.areas, self.flows) if len(f)]
+    def bounds(self, keys: tuple[str, ...] = ("sites", "events", "areas", "flows")
+               ) -> tuple[float, float, float, float] | None:
+        """``(minx, miny, maxx, maxy)`` in degrees of the layers named in ``keys``, or None when empty."""
+        frames = [f.geometry for f in (getattr(self, k) for k in keys) if len(f)]
         if not frames:
             return None
         geoms = pd.concat(frames)

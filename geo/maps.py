@@ -524,8 +524,15 @@ def _frame(fmap: folium.Map, layers: Layers, filters: Filters) -> None:
         fmap.location = [filters.lat, filters.lon]
         fmap.options["zoom"] = filters.zoom or DEFAULT_VIEW[2]
         return
-    bounds = layers.bounds()
+    # fitted to what is drawn: a page of attack sites does not widen to flows it leaves out
+    shown = set(filters.layers)
+    keys = tuple(k for k in ("sites", "events", "areas", "flows") if k in shown
+                 or (k in ("sites", "events") and shown & {"heat", "choropleth"}))
+    bounds = layers.bounds(keys) or layers.bounds()
     if bounds is not None:
         minx, miny, maxx, maxy = bounds
         pad = 0.5
-        fmap.fit_bounds([[miny - pad, minx - pad], [maxy + pad, maxx + pad]], max_zoom=9)
+        fit = folium.FitBounds([[miny - pad, minx - pad], [maxy + pad, maxx + pad]], max_zoom=9)
+        # at once, not animated: the dashboard takes the first view the map reports for the fitted one
+        fit.options["animate"] = False
+        fmap.add_child(fit)

@@ -27,7 +27,7 @@ filters, data = view.open_view(
 if data.sites.empty:
     st.info("No attack site matches these filters (other events, areas or flows may: see the Overview).")
 st.caption(f"{len(data.sites):,} attack sites, {int(data.sites['fatalities'].fillna(0).sum()):,} people killed.")
-out = view.show_map(data, filters, key="sites_map")
+out = view.show_map(data, filters, key="sites_map", default_layers=DEFAULT_LAYERS)
 view.download(data, filters)
 table = layers.event_table(data)
 table = table[table["event_type"].isin(data.sites["event_type"].unique())]

@@ -15,7 +15,7 @@ filters, data = view.open_view(
     "Operation areas", "Military operations and strike zones, with what happened inside them.", DEFAULT_LAYERS)
 if data.areas.empty:
     st.info("No operation area matches these filters.")
-view.show_map(data, filters, key="areas_map")
+view.show_map(data, filters, key="areas_map", default_layers=DEFAULT_LAYERS)
 view.download(data, filters)
 
 st.subheader("Operations")

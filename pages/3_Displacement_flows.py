@@ -16,7 +16,7 @@ filters, data = view.open_view(
 if data.flows.empty:
     st.info("No flow matches these filters.")
 st.caption(f"{data.headline.displaced:,} people displaced (flows counted in people).")
-view.show_map(data, filters, key="flows_map")
+view.show_map(data, filters, key="flows_map", default_layers=DEFAULT_LAYERS)
 view.download(data, filters)
 st.subheader("Totals per district")
 st.dataframe(layers.flow_totals(data), hide_index=True, width="stretch")

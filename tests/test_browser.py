@@ -89,3 +89,36 @@ def test_hostile_text_shows_as_text_and_runs_nothing(server, browser, tmp_path):
     assert not table.find_elements(By.TAG_NAME, "img") and not table.find_elements(By.TAG_NAME, "script")
     assert browser.execute_script("return window.__pwned === undefined")
     browser.save_screenshot(str(tmp_path / "hostile-popup.png"))
+
+
+def _map_zoom(driver) -> int:
+    return driver.execute_script("for (const k in window) { const v = window[k]; "
+                                 "if (v && v instanceof L.Map) return v.getZoom(); } return null;")
+
+
+def test_click_on_a_marker_filters_the_table(server, browser, tmp_path):
+    _open_map(browser, server, tmp_path / "click.png")
+    site = browser.find_elements(By.CSS_SELECTOR, "path.cm-site")[0]
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", site)
+    browser.switch_to.default_content()
+    WebDriverWait(browser, 30).until(lambda d: "Showing the event clicked on the map" in d.page_source)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.cm-events tbody tr")
+    assert len(rows) == 1 and rows[0].text
+
+
+def test_share_link_holds_the_view_on_screen(server, browser, tmp_path):
+    _open_map(browser, server + "/Attack_sites", tmp_path / "share.png")
+    time.sleep(2)
+    browser.switch_to.default_content()
+    assert "zoom=" not in browser.current_url          # the map's own fit is no move of the user's
+    browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, "iframe[title*='streamlit_folium']"))
+    browser.find_element(By.CSS_SELECTOR, "a.leaflet-control-zoom-in").click()
+    time.sleep(1)
+    zoom = _map_zoom(browser)
+    browser.switch_to.default_content()
+    WebDriverWait(browser, 30).until(lambda d: f"zoom={zoom}" in d.current_url)
+    share = next(e for e in browser.find_elements(By.CSS_SELECTOR, "[data-testid=stSidebar] details")
+                 if "Share this view" in e.text)
+    share.find_element(By.TAG_NAME, "summary").click()
+    link = WebDriverWait(browser, 10).until(lambda d: share.find_element(By.TAG_NAME, "code").text)
+    assert f"zoom={zoom}" in link and "lat=" in link

@@ -90,3 +90,19 @@ def test_map_credits_the_boundaries_and_each_imported_dataset(tmp_path):
     credits = json.loads(re.search(r"addAttribution\((.*)\);", page).group(1))
     assert "OpenStreetMap</a> contributors" in credits and "UCDP</a>" in credits and "ACLED" not in credits
     assert len(re.sub(r"<[^>]+>", "", credits)) < 120   # one short line: a long one covers the map
+
+
+def test_fitted_map_opens_on_its_fit_without_animation(store):
+    # the dashboard takes the first view a map reports for its fitted view: an animated fit
+    # reported the default view first, and the fit then counted as the user's move
+    page = _html(layers.build(store))
+    assert re.search(r'fitBounds\([^;]*"animate": false', page)
+
+
+def test_map_is_fitted_to_the_layers_it_draws(store):
+    # Khyber Pakhtunkhwa's attack sites only: the relocation flow to Karachi is in the data, not on this map
+    filters = Filters(admin1=("Khyber Pakhtunkhwa",), layers=("sites",))
+    data = layers.build(store, filters)
+    assert len(data.flows) and data.flows.total_bounds[1] < 26
+    south = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", _html(data, filters)).group(1))[0][0]
+    assert south > 31

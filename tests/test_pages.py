@@ -188,3 +188,10 @@ def test_add_text_corrects_a_place_with_one_other_candidate(empty):
     next(b for b in at.button if b.label == "Use this place").click().run()
     row = at.dataframe[0].value.iloc[0]
     assert row["confidence"] == 1.0 and row["evidence"].startswith("chosen by the analyst")
+
+
+def test_heat_map_toggle_is_kept_in_the_url(seeded):
+    at = _run("pages/1_Attack_sites.py")
+    at.toggle(key="heat_toggle").set_value(True).run()
+    assert at.query_params["layers"] in ("heat", ["heat"])
+    assert _run("pages/1_Attack_sites.py", layers="heat").toggle(key="heat_toggle").value

@@ -64,9 +64,10 @@ def open_view(title: str, caption: str, default_layers: tuple[str, ...],
     filters = sidebar(store, default_layers)
     if adjust is not None:
         filters = adjust(filters)
+        _write_url(filters, default_layers)     # the page's own toggle is part of the view too
     data = built(store, filters)
-    share_link(filters, default_layers)
     if nothing_matches(data):
+        share_link(filters, default_layers)
         st.stop()
     return filters, data
 
@@ -127,9 +128,12 @@ def sidebar(store: Store, default_layers: tuple[str, ...]) -> Filters:
     return filters
 
 
-def show_map(layers: Layers, filters: Filters, key: str, height: int = 560, draw: bool = False) -> dict:
-    """Draw ``layers`` as ``filters`` shows them and record where the user moved the map
-    (centre and zoom go to the URL).
+def show_map(layers: Layers, filters: Filters, key: str, default_layers: tuple[str, ...] | None = None,
+             height: int = 560, draw: bool = False) -> dict:
+    """Draw ``layers`` as ``filters`` shows them; on a page with ``default_layers`` (a view
+    kept in the URL), record where the user moved the map and show the share link.
+
+    The link comes after the map, so that it holds the move the map has just reported.
 
     The map's HTML leaves the view out: streamlit-folium names the component after
     that HTML, so a view written into it would make every move a new component,
@@ -146,18 +150,23 @@ def show_map(layers: Layers, filters: Filters, key: str, height: int = 560, draw
     # exists, and a component declared then draws a blank frame
     from streamlit_folium import st_folium
 
-    fmap = maps.make_map(layers, replace(filters, lat=None, lon=None, zoom=None), draw=draw)
+    unframed = replace(filters, lat=None, lon=None, zoom=None)
+    fmap = maps.make_map(layers, unframed, draw=draw)
     center = [filters.lat, filters.lon] if filters.lat is not None and filters.lon is not None else None
     out = st_folium(fmap, key=key, height=height, use_container_width=True, center=center,
                     zoom=filters.zoom, returned_objects=["center", "zoom", "last_active_drawing",
                                                          "all_drawings"]) or {}
+    if default_layers is None:
+        return out
     view = (out.get("center") or {}, out.get("zoom"))
     if view[0]:
-        # the first view reported is where the map opened (fitted to the data), not a move
-        fitted = st.session_state.setdefault(f"_fitted_{key}", view)
-        if view != fitted:
-            moved = filters.with_view(view[0].get("lat"), view[0].get("lng"), view[1])
-            st.query_params.update(moved.to_query_params())
+        # the first view a map reports is where it opened (fitted to its data), not a move; a filter
+        # that changes the data makes a new map with a fit of its own
+        fitted = st.session_state.setdefault(f"_fitted_{key}", {}).setdefault(unframed, view)
+        if _moved(view, fitted):
+            filters = filters.with_view(view[0].get("lat"), view[0].get("lng"), view[1])
+            _write_url(filters, default_layers)
+    share_link(filters, default_layers)
     return out
 
 
@@ -285,6 +294,17 @@ def _url_filters(default_layers: tuple[str, ...]) -> Filters:
         st.warning(f"{exc}. Showing the default view instead.")
         return Filters(layers=default_layers)
     return filters if "layers" in params else replace(filters, layers=default_layers)
+
+
+def _moved(view: tuple[dict, int | None], fitted: tuple[dict, int | None]) -> bool:
+    """True when ``view`` (centre, zoom) is another zoom than ``fitted`` or its centre is more than
+    two screen pixels away: the frame settling to its height shifts a fitted map by less than one."""
+    (center, zoom), (first, first_zoom) = view, fitted
+    if zoom != first_zoom:
+        return True
+    pixel = 360 / (256 * 2 ** (zoom or 0))     # degrees of longitude per screen pixel at this zoom
+    return max(abs(center.get("lat", 0) - first.get("lat", 0)),
+               abs(center.get("lng", 0) - first.get("lng", 0))) > 2 * pixel
 
 
 def _write_url(filters: Filters, default_layers: tuple[str, ...]) -> None:
