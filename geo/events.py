@@ -263,7 +263,7 @@ _QUANTITY = re.compile(
     r"(?<![\w,.])(?P<qual>(?:" + "|".join(_AT_LEAST + _AT_MOST) + r"|about|around|some|approximately|"
     r"roughly|an estimated|estimated|between)\s)?(?P<num>" + _NUM + r")"
     r"(?:\s(?:and|to|or|-)\s(?P<num2>" + _NUM + r"))?"
-    r"(?:\s(?:[\w-]+\s){0,2}?(?P<noun>" + _PERSON_NOUNS + r")\b)?", re.IGNORECASE)
+    r"(?:\s(?:[^\W\d_][\w-]*\s){0,2}?(?P<noun>" + _PERSON_NOUNS + r")\b)?", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 # event cue -> (event_type, sub_event_type, specific); first match in this order wins.
@@ -575,8 +575,10 @@ class _Extractor:
             hurt_after = _HURT.search(between)
             counted = q.noun or re.match(r"\s(?:(?:were|was|have\sbeen|had\sbeen|are)\s)?$",
                                          between[:kill_after.start()] if kill_after else "x")
+            # "Six gunmen attacked a school, killing 5 people": the number after the verb counts
+            counted_after = kill_after and _QUANTITY.match(between[kill_after.end():].lstrip())
             if kill_after and counted and not (hurt_after and hurt_after.start() < kill_after.start()) \
-                    and not _QUANTITY_BETWEEN(between[:kill_after.start()]):
+                    and not _QUANTITY_BETWEEN(between[:kill_after.start()]) and not counted_after:
                 return q.best, q.low, q.high, q.noun
             if re.search(r"(?:killed|killing|kills|death\stoll\s(?:of|rose\sto|at|reached))\s*$",
                          before, re.IGNORECASE) and not _HURT.match(after):

@@ -115,6 +115,15 @@ def test_car_bomb_in_a_market_counts_dead_not_wounded():
     assert bomb.fatalities == 23 and bomb.fatalities_low == 23 and bomb.target == "market"
 
 
+@pytest.mark.parametrize("text", [
+    "Maiduguri, 3 March 2015 - Six gunmen stormed a girls' school in Maiduguri on Tuesday, killing 5 people.",
+    "Six gunmen stormed a girls' school in Maiduguri on Tuesday, killing 5 people, police said.",
+])
+def test_dead_are_counted_after_the_verb_not_the_attackers_or_the_dateline_year(text):
+    attack = _one(_report(text, "2015-03-04").events, location="Maiduguri")
+    assert attack.fatalities == 5 and attack.event_type == "Violence against civilians"
+
+
 def test_shelling_with_a_range_of_dead():
     x = _report("Russian forces shelled residential districts of Kharkiv on March 3, killing "
                 "between 8 and 12 civilians, regional officials said.", "2022-03-05")
