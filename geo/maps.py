@@ -426,7 +426,8 @@ def _points(fmap: folium.Map, points, key: str) -> None:
 
 
 def _legend_sections(layers: Layers, shown: set[str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """Legend sections: (title, [(colour, shape, label)]); shape is dot, box or line."""
+    """Legend sections: (title, [(colour, shape, label)]); shape is dot, box, line, dash or ramp
+    (a colour ramp, ``colour`` a CSS gradient)."""
     sections = []
     if layers.aggregated and {"heat", "choropleth"} & shown:
         n = len(layers.sites) + len(layers.events)
@@ -436,6 +437,11 @@ def _legend_sections(layers: Layers, shown: set[str]) -> list[tuple[str, list[tu
         if cmap is not None:
             bins = list(zip(cmap.index[:-1], cmap.index[1:]))
             sections.append((caption, [(cmap(lo), "box", f"{lo:g} to {hi:g}") for lo, hi in bins]))
+    if "heat" in shown and len(layers.sites) + len(layers.events):
+        # _heat counts the events in each grid cell: fatalities do not weigh in
+        ramp = ", ".join(f"{color} {stop:.0%}" for stop, color in sorted(style.HEAT_GRADIENT.items()))
+        sections.append((style.LAYER_LABELS["heat"] + " (each event counts once, whatever its fatalities)",
+                         [(f"linear-gradient(to right, {ramp})", "ramp", "few to many events nearby")]))
     for key in ("sites", "events"):
         frame = getattr(layers, key)
         if key in shown and len(frame):
@@ -488,6 +494,7 @@ class _Legend(MacroElement):
                     "box": f"width:12px;height:10px;background:{color};opacity:0.6;border:1px solid {color}",
                     "line": f"width:16px;height:0;border-top:3px solid {color}",
                     "dash": f"width:16px;height:0;border-top:3px dashed {color}",
+                    "ramp": f"width:40px;height:10px;background:{color}",
                 }[shape]
                 parts.append(f"<div><span style='display:inline-block;margin-right:6px;"
                              f"vertical-align:middle;{swatch}'></span>{_esc(label)}</div>")

@@ -106,3 +106,15 @@ def test_map_is_fitted_to_the_layers_it_draws(store):
     assert len(data.flows) and data.flows.total_bounds[1] < 26
     south = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", _html(data, filters)).group(1))[0][0]
     assert south > 31
+
+
+def _legend(page: str) -> str:
+    """The legend's HTML, as the map's script hands it to the browser."""
+    return json.loads(re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");', page).group(1))
+
+
+def test_heat_map_alone_has_a_legend_saying_what_it_weighs(store):
+    legend = _legend(_html(layers.build(store, Filters(layers=("heat",)))))
+    assert "Nothing to show" not in legend
+    assert "Heat map of events" in legend and "each event counts once" in legend
+    assert "Nothing to show" in _legend(_html(layers.build(store, Filters(layers=("heat",), admin2=("Nowhere",)))))
