@@ -14,7 +14,7 @@ help:
 	@echo "make test        install (incl. test deps and Chromium when root) and run all tests"
 	@echo "make test-quick  the tests without the ones marked slow"
 	@echo "make bench       run every benchmark in bench/ and print its figures"
-	@echo "make eval        score the geoparser on ../shared/eval (development sets)"
+	@echo "make eval        score the geoparser on ../shared/eval (development sets), and the best any locator could do there with the shipped gazetteer"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,7 @@ bench: $(VENV)/.dev-deps
 
 eval: $(VENV)/.dev-deps
 	$(PY) ../shared/eval/score.py --system bench.eval_adapter:Adapter
+	$(PY) bench/eval_ceiling.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -39,7 +39,7 @@ class Adapter:
             place = next((p for p in geoparse.parse(text) if p.admin1_2014), None)
         if place is None:
             return None, None
-        return place.admin1_2014, _era_district(place.admin2)
+        return place.admin1_2014, era_district(place.admin2)
 
     def _event_place(self, text: str) -> geoparse.Place | None:
         if self._last is not None and self._last[0] == text:
@@ -72,7 +72,7 @@ def event_place(places: list[geoparse.Place], text: str) -> geoparse.Place | Non
     return None
 
 
-def _era_district(name: str | None) -> str | None:
+def era_district(name: str | None) -> str | None:
     """Today's district name -> the name of the era most events are coded in (2008-2018).
 
     Karachi's seven districts formed one City District Karachi from 2001 to
