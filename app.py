@@ -26,11 +26,5 @@ period = st.radio("Events per", ["week", "month"], index=1, horizontal=True, key
 view.timeline(data, period)
 
 st.subheader("Events")
-table = layers.event_table(data)
-selection = view.clicked(out)
-if selection:
-    kind, value = selection
-    column = "event_id" if kind == "event" else "admin2"
-    table = table[table[column] == value]
-    st.caption(f"Showing the {'event' if kind == 'event' else 'events in ' + value} clicked on the map.")
+table = view.clicked_rows(layers.event_table(data), out, key="overview_map")
 view.events_table(table, key="all_events")

@@ -31,9 +31,8 @@ out = view.show_map(data, filters, key="sites_map", default_layers=DEFAULT_LAYER
 view.download(data, filters)
 table = layers.event_table(data)
 table = table[table["event_type"].isin(data.sites["event_type"].unique())]
-selection = view.clicked(out)
-if selection and selection[0] == "event":
-    table = table[table["event_id"] == selection[1]]
+table = view.clicked_rows(table, out, key="sites_map")
+if view.clicked(out):
     for sentence in table["notes"]:
         st.text(sentence)
 st.dataframe(table, hide_index=True, width="stretch")

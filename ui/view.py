@@ -153,9 +153,10 @@ def show_map(layers: Layers, filters: Filters, key: str, default_layers: tuple[s
     unframed = replace(filters, lat=None, lon=None, zoom=None)
     fmap = maps.make_map(layers, unframed, draw=draw)
     center = [filters.lat, filters.lon] if filters.lat is not None and filters.lon is not None else None
-    out = st_folium(fmap, key=key, height=height, use_container_width=True, center=center,
-                    zoom=filters.zoom, returned_objects=["center", "zoom", "last_active_drawing",
-                                                         "all_drawings"]) or {}
+    # a click stays in the component's value until the next one: "Show all events" starts a new component
+    out = st_folium(fmap, key=f"{key}-{st.session_state.get(_forgotten(key), 0)}", height=height,
+                    use_container_width=True, center=center, zoom=filters.zoom,
+                    returned_objects=["center", "zoom", "last_active_drawing", "all_drawings"]) or {}
     if default_layers is None:
         return out
     view = (out.get("center") or {}, out.get("zoom"))
@@ -179,6 +180,23 @@ def clicked(out: dict) -> tuple[str, str] | None:
     if props.get("name") and "admin1" in props:
         return "district", str(props["name"])
     return None
+
+
+def clicked_rows(table: pd.DataFrame, out: dict, key: str) -> pd.DataFrame:
+    """The rows of the events ``table`` picked by a click on the map ``key`` (``show_map``'s
+    ``out``), with a notice saying what the table is filtered by and a "Show all events" button
+    that forgets the click; all rows when nothing was clicked.
+
+    The click is not part of the view in the URL: the share link and a reload show every event.
+    """
+    selection = clicked(out)
+    if selection is None:
+        return table
+    kind, value = selection
+    notice, undo = st.columns([4, 1], vertical_alignment="center")
+    notice.caption(f"Showing the {'event' if kind == 'event' else 'events in ' + value} clicked on the map.")
+    undo.button("Show all events", key=f"show_all_{key}", on_click=_forget_click, args=(key,))
+    return table[table["event_id" if kind == "event" else "admin2"] == value]
 
 
 def share_link(filters: Filters, default_layers: tuple[str, ...]) -> None:
@@ -294,6 +312,15 @@ def _url_filters(default_layers: tuple[str, ...]) -> Filters:
         st.warning(f"{exc}. Showing the default view instead.")
         return Filters(layers=default_layers)
     return filters if "layers" in params else replace(filters, layers=default_layers)
+
+
+def _forgotten(key: str) -> str:
+    """Session key counting the clicks forgotten on the map ``key``."""
+    return f"_forgotten_clicks_{key}"
+
+
+def _forget_click(key: str) -> None:
+    st.session_state[_forgotten(key)] = st.session_state.get(_forgotten(key), 0) + 1
 
 
 def _moved(view: tuple[dict, int | None], fitted: tuple[dict, int | None]) -> bool:
