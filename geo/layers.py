@@ -355,6 +355,8 @@ def arrowheads(flows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 # -- private --------------------------------------------------------------------------------
+#: Title of the rows of a ``source_dataset`` that is no dataset a reader would know by name.
+_SOURCE_TITLES = {"drawn": "Drawn on the map"}
 _PARAM = {"date_from": "from", "date_to": "to", "event_types": "type", "actors": "actor",
           "admin1": "admin1", "admin2": "admin2", "doc_ids": "doc", "min_confidence": "conf",
           "layers": "layers", "lat": "lat", "lon": "lon", "zoom": "zoom", "basemap": "basemap"}
@@ -433,9 +435,11 @@ def _district_admin1() -> pd.Series:
 
 
 def _title(frame: pd.DataFrame, titles: pd.Series) -> pd.Series:
-    """Document title, or the dataset's name for imported rows."""
+    """Document title, or where the row came from for rows no document holds (``_SOURCE_TITLES``,
+    else the dataset's name: "UCDP")."""
     title = frame["doc_id"].map(titles)
-    fallback = frame["source_dataset"].str.upper().where(frame["source_dataset"] != "", "imported")
+    fallback = frame["source_dataset"].fillna("").map(
+        lambda dataset: _SOURCE_TITLES.get(dataset) or dataset.upper() or "imported")
     return title.where(title.notna() & (title != ""), fallback)
 
 

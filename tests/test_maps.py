@@ -118,3 +118,15 @@ def test_heat_map_alone_has_a_legend_saying_what_it_weighs(store):
     assert "Nothing to show" not in legend
     assert "Heat map of events" in legend and "each event counts once" in legend
     assert "Nothing to show" in _legend(_html(layers.build(store, Filters(layers=("heat",), admin2=("Nowhere",)))))
+
+
+def test_area_drawn_on_the_map_says_so_in_its_popup(tmp_path):
+    from ui import review
+
+    store = Store(store_copy(tmp_path))
+    square = {"type": "Polygon", "coordinates": [[[71, 33], [71.5, 33], [71.5, 33.5], [71, 33.5], [71, 33]]]}
+    store.save_records(areas=review.drawn_area({"geometry": square}, "Cordon"))
+    page = _html(layers.build(store, Filters(layers=("areas",))))
+    popup = next(p for p in re.findall(r'"popup": "((?:[^"\\]|\\.)*)"', page) if "Cordon" in p)
+    assert "Drawn on the map" in popup and "DRAWN" not in popup
+    assert re.search(r"Drawn on the map on \d{1,2} \w+ \d{4}", popup)      # and when

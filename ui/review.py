@@ -3,6 +3,7 @@ another candidate, and an operation area drawn on the map, in the store's column
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 
@@ -47,6 +48,8 @@ def drawn_area(feature: dict, name: str, kind: str = "drawn", start_date: str = 
                end_date: str = "", forces: str = "", notes: str = "") -> gpd.GeoDataFrame:
     """A polygon drawn on the map as one ``areas`` row (``source_dataset`` "drawn").
 
+    Without ``notes``, the notes say when it was drawn ("Drawn on the map on 3 March 2015.").
+
     Raises
     ------
     ValueError
@@ -60,9 +63,11 @@ def drawn_area(feature: dict, name: str, kind: str = "drawn", start_date: str = 
                          "draw a polygon or a rectangle")
     if geometry.geom_type == "Polygon":
         geometry = MultiPolygon([geometry])
+    today = dt.date.today()
     key = hashlib.sha256(json.dumps(feature.get("geometry"), sort_keys=True).encode()).hexdigest()[:16]
     row = {"area_id": f"drawn:{key}", "source_dataset": "drawn", "source_event_id": key,
            "name": name.strip(), "kind": kind, "start_date": start_date, "end_date": end_date,
-           "forces": forces, "notes": notes, "confidence": 1.0,
+           "forces": forces, "notes": notes or f"Drawn on the map on {today.day} {today:%B %Y}.",
+           "confidence": 1.0,
            "date_precision": "day" if start_date else ""}
     return schema.conform(gpd.GeoDataFrame([row], geometry=[geometry], crs=settings.CRS), "areas")
