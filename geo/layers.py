@@ -143,7 +143,8 @@ class Headline:
     events: int
     fatalities: int
     displaced: int          # people, from displacement flows counted in people
-    districts: int          # districts with an event, a flow end or an operation area
+    districts: int          # districts with an event, a flow end or an operation area, within the
+                            # filters' districts and provinces when they name any
     date_from: str          # YYYY-MM-DD, empty when nothing is dated
     date_to: str
 
@@ -220,7 +221,7 @@ def build(store, filters: Filters | None = None) -> Layers:
     return Layers(sites=events[attack].reset_index(drop=True),
                   events=events[~attack].reset_index(drop=True),
                   areas=areas, flows=flows, choropleth=choropleth,
-                  headline=_headline(events, areas, flows, choropleth), filters=filters)
+                  headline=_headline(events, areas, flows, choropleth, filters), filters=filters)
 
 
 def event_table(layers: Layers) -> pd.DataFrame:
@@ -563,7 +564,7 @@ def _covered_districts(districts: gpd.GeoDataFrame, geometry, share: float = 0.0
     return list(districts.loc[covered > share, "name"])
 
 
-def _headline(events, areas, flows, choropleth) -> Headline:
+def _headline(events, areas, flows, choropleth, filters: Filters) -> Headline:
     fatalities = int(events["fatalities"].fillna(0).sum())
     displaced = flows[(flows["kind"] == "displacement") & (flows["unit"].isin(["people", ""]))]
     touched = set(choropleth.loc[choropleth["events"] > 0, "name"])
@@ -571,12 +572,17 @@ def _headline(events, areas, flows, choropleth) -> Headline:
     if len(areas):
         # touching a boundary is not being affected: the area must cover a share of it
         touched |= set(_covered_districts(choropleth, areas.union_all()))
-    touched.discard("")
+    # a flow into a chosen district is in view, but the district it came from is not
+    within = set(choropleth["name"])
+    if filters.admin2:
+        within &= set(filters.admin2)
+    if filters.admin1:
+        within &= set(choropleth.loc[choropleth["admin1"].isin(filters.admin1), "name"])
     dates = pd.concat([events["event_date"], areas["start_date"], areas["end_date"],
                        flows["start_date"], flows["end_date"]])
     dates = dates[dates.astype(str).str.match(r"^\d{4}-\d{2}-\d{2}$")]
     return Headline(events=len(events), fatalities=fatalities,
                     displaced=int(displaced["count"].fillna(0).sum()),
-                    districts=len(touched & set(choropleth["name"])),
+                    districts=len(touched & within),
                     date_from=dates.min() if len(dates) else "",
                     date_to=dates.max() if len(dates) else "")

@@ -124,3 +124,16 @@ def test_tables_for_areas_and_flows(store):
     table = layers.event_table(data)
     assert list(table.columns) == list(layers.TABLE_COLUMNS)
     assert table["event_date"].is_monotonic_decreasing
+
+
+def test_districts_affected_stay_inside_the_district_and_province_filters(store):
+    # the relocation flow to Karachi South is in this view, but it comes from a district outside it
+    karachi = layers.build(store, Filters(admin2=("Karachi South",)))
+    assert set(karachi.flows["origin_admin2"]) - {"", "Karachi South"}
+    assert karachi.headline.districts == 1
+    sindh = layers.build(store, Filters(admin1=("Sindh",)))
+    assert sindh.headline.districts == len(set(sindh.points["admin2"])) == 1
+    # with no such filter, a district people fled from or went to is affected, with or without events
+    no_events = layers.build(store, Filters(event_types=("Protests",)))
+    ends = set(no_events.flows["origin_admin2"]) | set(no_events.flows["destination_admin2"])
+    assert no_events.points.empty and no_events.headline.districts >= len(ends - {""}) > 0

@@ -217,3 +217,9 @@ def test_show_all_events_undoes_a_click_on_the_map_and_keeps_the_view(seeded):
     assert dict(at.query_params) == url            # the filters and the map's view stay
     _click(at, {"event_id": every["event_id"].iloc[0]})   # and the next click filters again
     assert at.dataframe[0].value["event_id"].tolist() == [every["event_id"].iloc[0]]
+
+
+def test_districts_affected_counts_the_filtered_districts_and_says_so(seeded):
+    # Karachi South's one event, and a flow reaching it from a district the filter leaves out
+    metric = next(m for m in _run("app.py", admin2="Karachi South").metric if m.label == "Districts affected")
+    assert metric.value == "1" and "only those count" in metric.proto.help

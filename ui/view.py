@@ -243,7 +243,9 @@ def headline(layers: Layers) -> None:
     cols[0].metric("Events", f"{h.events:,}")
     cols[1].metric("People killed", _compact(h.fatalities), help=f"Fatalities: {h.fatalities:,} people")
     cols[2].metric("People displaced", _compact(h.displaced), help=f"{h.displaced:,} people")
-    cols[3].metric("Districts affected", f"{h.districts:,}")
+    cols[3].metric("Districts affected", f"{h.districts:,}",
+                   help="Districts with an event placed in them, either end of a flow, or part of an "
+                        "operation area; when the filters name districts or provinces, only those count.")
     cols[4].metric("First event", h.date_from or "undated")
     cols[5].metric("Last event", h.date_to or "undated")
 
