@@ -32,7 +32,7 @@ view.download(data, filters)
 table = layers.event_table(data)
 table = table[table["event_type"].isin(data.sites["event_type"].unique())]
 table = view.clicked_rows(table, out, key="sites_map")
-if view.clicked(out):
+if view.clicked(out, "sites_map"):
     for sentence in table["notes"]:
         st.text(sentence)
 st.dataframe(table, hide_index=True, width="stretch")

@@ -197,10 +197,11 @@ def test_heat_map_toggle_is_kept_in_the_url(seeded):
     assert _run("pages/1_Attack_sites.py", layers="heat").toggle(key="heat_toggle").value
 
 
-def _click(at: AppTest, properties: dict) -> AppTest:
-    """What streamlit-folium reports after a click on a map feature with ``properties``."""
+def _click(at: AppTest, properties: dict, clicks: int) -> AppTest:
+    """What streamlit-folium reports after the ``clicks``-th click, on a feature with ``properties``."""
     key = at.get("component_instance")[0].proto.id.split("-", 2)[2]    # $$ID-<hash>-<user key>
-    at.session_state[key] = {"last_active_drawing": {"properties": properties}}
+    at.session_state[key] = {"last_active_drawing": {"properties": properties},
+                             "last_object_clicked_count": clicks}
     return at.run()
 
 
@@ -208,15 +209,18 @@ def test_show_all_events_undoes_a_click_on_the_map_and_keeps_the_view(seeded):
     at = _run("app.py", admin1="Khyber Pakhtunkhwa", lat="33", lon="71", zoom="7")
     every = _all_events(at)
     url = dict(at.query_params)
-    _click(at, {"name": "Peshawar", "admin1": "Khyber Pakhtunkhwa"})
+    peshawar = {"name": "Peshawar", "admin1": "Khyber Pakhtunkhwa"}
+    _click(at, peshawar, clicks=1)
     assert any("events in Peshawar clicked on the map" in c.value for c in at.caption)
     assert set(at.dataframe[0].value["admin2"]) == {"Peshawar"} and len(at.dataframe[0].value) < len(every)
     next(b for b in at.button if b.label == "Show all events").click().run()
     assert not any("clicked on the map" in c.value for c in at.caption) and not at.exception
     assert len(at.dataframe[0].value) == len(every)
     assert dict(at.query_params) == url            # the filters and the map's view stay
-    _click(at, {"event_id": every["event_id"].iloc[0]})   # and the next click filters again
-    assert at.dataframe[0].value["event_id"].tolist() == [every["event_id"].iloc[0]]
+    at.run()                                        # the map still holds that click: it stays forgotten
+    assert len(at.dataframe[0].value) == len(every)
+    _click(at, peshawar, clicks=2)                  # a new click, on the same district, filters again
+    assert set(at.dataframe[0].value["admin2"]) == {"Peshawar"}
 
 
 def test_districts_affected_counts_the_filtered_districts_and_says_so(seeded):

@@ -144,7 +144,8 @@ def show_map(layers: Layers, filters: Filters, key: str, default_layers: tuple[s
     -------
     dict
         streamlit-folium's output (``last_active_drawing`` is the feature
-        clicked, ``all_drawings`` the shapes drawn).
+        clicked, ``last_object_clicked_count`` counts the clicks, ``all_drawings``
+        holds the shapes drawn).
     """
     # imported here, not at the top: ``ui.serve`` imports this module before Streamlit's runtime
     # exists, and a component declared then draws a blank frame
@@ -153,10 +154,9 @@ def show_map(layers: Layers, filters: Filters, key: str, default_layers: tuple[s
     unframed = replace(filters, lat=None, lon=None, zoom=None)
     fmap = maps.make_map(layers, unframed, draw=draw)
     center = [filters.lat, filters.lon] if filters.lat is not None and filters.lon is not None else None
-    # a click stays in the component's value until the next one: "Show all events" starts a new component
-    out = st_folium(fmap, key=f"{key}-{st.session_state.get(_forgotten(key), 0)}", height=height,
-                    use_container_width=True, center=center, zoom=filters.zoom,
-                    returned_objects=["center", "zoom", "last_active_drawing", "all_drawings"]) or {}
+    out = st_folium(fmap, key=key, height=height, use_container_width=True, center=center,
+                    zoom=filters.zoom, returned_objects=["center", "zoom", "last_active_drawing",
+                                                         "last_object_clicked_count", "all_drawings"]) or {}
     if default_layers is None:
         return out
     view = (out.get("center") or {}, out.get("zoom"))
@@ -171,8 +171,12 @@ def show_map(layers: Layers, filters: Filters, key: str, default_layers: tuple[s
     return out
 
 
-def clicked(out: dict) -> tuple[str, str] | None:
-    """What the user clicked on the map: ``("event", event_id)``, ``("district", name)`` or None."""
+def clicked(out: dict, key: str) -> tuple[str, str] | None:
+    """What the user clicked on the map ``key`` (``show_map``'s ``out``): ``("event", event_id)``,
+    ``("district", name)``, or None, also when "Show all events" forgot that click."""
+    # the map keeps its last click until the next one, which counts one more
+    if out.get("last_object_clicked_count") == st.session_state.get(_forgotten(key), -1):
+        return None
     feature = out.get("last_active_drawing") or {}
     props = feature.get("properties") or {}
     if props.get("event_id"):
@@ -189,13 +193,14 @@ def clicked_rows(table: pd.DataFrame, out: dict, key: str) -> pd.DataFrame:
 
     The click is not part of the view in the URL: the share link and a reload show every event.
     """
-    selection = clicked(out)
+    selection = clicked(out, key)
     if selection is None:
         return table
     kind, value = selection
     notice, undo = st.columns([4, 1], vertical_alignment="center")
     notice.caption(f"Showing the {'event' if kind == 'event' else 'events in ' + value} clicked on the map.")
-    undo.button("Show all events", key=f"show_all_{key}", on_click=_forget_click, args=(key,))
+    undo.button("Show all events", key=f"show_all_{key}", on_click=_forget_click,
+                args=(key, out.get("last_object_clicked_count")))
     return table[table["event_id" if kind == "event" else "admin2"] == value]
 
 
@@ -317,12 +322,12 @@ def _url_filters(default_layers: tuple[str, ...]) -> Filters:
 
 
 def _forgotten(key: str) -> str:
-    """Session key counting the clicks forgotten on the map ``key``."""
-    return f"_forgotten_clicks_{key}"
+    """Session key of the click count of the map ``key`` when "Show all events" was pressed."""
+    return f"_forgotten_click_{key}"
 
 
-def _forget_click(key: str) -> None:
-    st.session_state[_forgotten(key)] = st.session_state.get(_forgotten(key), 0) + 1
+def _forget_click(key: str, count: int | None) -> None:
+    st.session_state[_forgotten(key)] = count
 
 
 def _moved(view: tuple[dict, int | None], fitted: tuple[dict, int | None]) -> bool:
