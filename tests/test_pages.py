@@ -227,3 +227,11 @@ def test_districts_affected_counts_the_filtered_districts_and_says_so(seeded):
     # Karachi South's one event, and a flow reaching it from a district the filter leaves out
     metric = next(m for m in _run("app.py", admin2="Karachi South").metric if m.label == "Districts affected")
     assert metric.value == "1" and "only those count" in metric.proto.help
+
+
+def test_date_span_says_it_spans_flows_and_areas_not_only_events(seeded):
+    # with Karachi South chosen, the earliest date is a flow's (2008), not its one event's
+    metrics = {m.label: m for m in _run("app.py", admin2="Karachi South").metric}
+    assert "First event" not in metrics
+    assert "flows" in metrics["Earliest date"].proto.help and metrics["Earliest date"].value <= metrics[
+        "Latest date"].value

@@ -251,8 +251,10 @@ def headline(layers: Layers) -> None:
     cols[3].metric("Districts affected", f"{h.districts:,}",
                    help="Districts with an event placed in them, either end of a flow, or part of an "
                         "operation area; when the filters name districts or provinces, only those count.")
-    cols[4].metric("First event", h.date_from or "undated")
-    cols[5].metric("Last event", h.date_to or "undated")
+    span = "The dates of the events, flows and operation areas shown: a flow or an operation may begin " \
+           "before the first event."
+    cols[4].metric("Earliest date", h.date_from or "undated", help=span)
+    cols[5].metric("Latest date", h.date_to or "undated", help=span)
 
 
 def timeline(layers: Layers, period: str) -> None:
