@@ -230,7 +230,7 @@ def test_districts_affected_counts_the_filtered_districts_and_says_so(seeded):
 
 
 def test_date_span_says_it_spans_flows_and_areas_not_only_events(seeded):
-    # with Karachi South chosen, the earliest date is a flow's (2008), not its one event's
+    # the span takes flows' and operation areas' dates too, so it is not named after events
     metrics = {m.label: m for m in _run("app.py", admin2="Karachi South").metric}
     assert "First event" not in metrics
     assert "flows" in metrics["Earliest date"].proto.help and metrics["Earliest date"].value <= metrics[
