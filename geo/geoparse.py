@@ -364,6 +364,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         mentions.append(m)
         i = j + 1
     mentions = _with_streets(text, mentions)
+    _share_plural_unit_words(text, mentions)
     _link_containers(text, mentions)
     # A common word is a place with a container after it, after "city of", before a
     # unit word, or when it names a unit of a country the text (or the map) is about.
@@ -975,6 +976,19 @@ def _link_containers(text: str, mentions: list[_Mention]) -> None:
             b.container, b.inside = a, True  # "Peshawar's Chamkani area"
 
 
+def _share_plural_unit_words(text: str, mentions: list[_Mention]) -> None:
+    """A plural unit word after a list names every unit in it ("Swat and Shangla districts")."""
+    shared = {id(m) for m in mentions if m.unit_level and _PLURAL_UNIT.match(text, m.end)}
+    for a, b in zip(reversed(mentions[:-1]), reversed(mentions[1:])):
+        if id(b) in shared and not a.unit_level and _LIST_GAP.fullmatch(text[a.end:b.start]):
+            a.unit_level = b.unit_level
+            shared.add(id(a))
+
+
+_PLURAL_UNIT = re.compile(r"\s+(?:districts|agencies|tehsils|tahsils|provinces|divisions)\b", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s+and\s+")
+
+
 def _local_name(text: str, m: _Mention) -> bool:
     """A place word follows ("Hub area") and the name is all of a capitalised run, not the
     last word of a longer one ("New Concord Reservoir area") nor a sentence's "Many"."""
@@ -1186,7 +1200,9 @@ def _fill_place(place: Place, m: _Mention, rows, score, best, reasons, col) -> N
     place.feature_code = col.fcode[r] or None
     place.country_code = col.cc[r] or None
     place.level = col.level[r] if isinstance(col.level[r], str) else None
-    place.confidence = float(probs[best]) * (0.5 if m.needs_container or m.variant else 1.0)
+    # a common word ("Swat") is unsure only without the container or unit word that makes it a place
+    unsure = m.needs_container and m.container is None and not m.unit_level
+    place.confidence = float(probs[best]) * (0.5 if unsure or m.variant else 1.0)
     if "point of its admin1" in col.source[r]:
         place.confidence *= 0.5
     main = max(reasons, key=reasons.get) if reasons else "population and feature type"

@@ -343,6 +343,12 @@ def test_unit_in_lower_case_before_its_unit_word():
     assert geoparse.parse("a case in the state district court") == []
 
 
+def test_common_word_marked_as_a_unit_is_sure_and_a_plural_unit_word_marks_a_whole_list():
+    places = geoparse.parse("Curfew was lifted in the Tank and Bannu districts on Friday.")
+    assert [(p.name, p.level) for p in places] == [("Tank", "ADM2"), ("Bannu", "ADM2")]
+    assert places[0].confidence > 0.5  # "tank" is an English word, but "districts" says which Tank
+
+
 def test_far_spelling_variant_of_a_village_is_not_taken():
     # "Baghsar" spells like Begusarai in India, 1,400 km away, and nothing else is near
     place = geoparse.parse("Shelling hit the Baghsar area of Azad Kashmir.")[0]
