@@ -109,9 +109,7 @@ def make_map(layers: Layers, filters: Filters | None = None, draw: bool = False,
         and ``cm-flow``, so a browser (or a test) can find what was drawn.
     """
     filters = filters or layers.filters
-    shown = set(filters.layers)
-    if layers.aggregated and shown & {"sites", "events"}:
-        shown = (shown - {"sites", "events"}) | {"heat", "choropleth"}
+    shown = style.drawn_layers(filters.layers, layers.aggregated)
     fmap = folium.Map(location=DEFAULT_VIEW[:2], zoom_start=DEFAULT_VIEW[2], tiles=None,
                       control_scale=True, prefer_canvas=False)
     fmap.get_root().header.add_child(Element(
@@ -342,7 +340,8 @@ def _heat(fmap: folium.Map, points) -> None:
     lon = (points.geometry.x / HEAT_CELL_DEG).round() * HEAT_CELL_DEG
     cells = pd.DataFrame({"lat": lat.round(4), "lon": lon.round(4)}).value_counts().reset_index()
     data = cells[["lat", "lon", "count"]].astype(float).values.tolist()
-    plugins.HeatMap(data, name=style.LAYER_LABELS["heat"], radius=18, blur=14, min_opacity=0.3,
+    plugins.HeatMap(data, name=style.LAYER_LABELS["heat"], radius=style.HEAT_RADIUS_PX,
+                    blur=style.HEAT_BLUR_PX, min_opacity=style.HEAT_MIN_OPACITY,
                     gradient=style.HEAT_GRADIENT).add_to(fmap)
 
 
@@ -431,7 +430,7 @@ def _legend_sections(layers: Layers, shown: set[str]) -> list[tuple[str, list[tu
     sections = []
     if layers.aggregated and {"heat", "choropleth"} & shown:
         n = len(layers.sites) + len(layers.events)
-        sections.append((f"{n:,} events: shown as heat map and districts; filter to see each site", []))
+        sections.append((style.AGGREGATED_NOTE.format(n=n), []))
     if "choropleth" in shown:
         _, caption, cmap = _choropleth_scale(layers.choropleth)
         if cmap is not None:
@@ -440,8 +439,8 @@ def _legend_sections(layers: Layers, shown: set[str]) -> list[tuple[str, list[tu
     if "heat" in shown and len(layers.sites) + len(layers.events):
         # _heat counts the events in each grid cell: fatalities do not weigh in
         ramp = ", ".join(f"{color} {stop:.0%}" for stop, color in sorted(style.HEAT_GRADIENT.items()))
-        sections.append((style.LAYER_LABELS["heat"] + " (each event counts once, whatever its fatalities)",
-                         [(f"linear-gradient(to right, {ramp})", "ramp", "few to many events nearby")]))
+        sections.append((style.HEAT_LEGEND_TITLE,
+                         [(f"linear-gradient(to right, {ramp})", "ramp", style.HEAT_LEGEND_LABEL)]))
     for key in ("sites", "events"):
         frame = getattr(layers, key)
         if key in shown and len(frame):

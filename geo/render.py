@@ -2,7 +2,9 @@
 
 ``map_figure`` draws the GeoDataFrames that ``geo.layers.build`` gives the
 interactive map (attack sites, other events, operation areas, flows, the
-district choropleth) with the colours and symbols of ``geo.style``, on a base
+district choropleth, the heat map of events) with the colours and symbols of
+``geo.style``, and like it draws the heat map and the choropleth instead of
+markers above ``settings.MAP_POINTS_MAX`` events (``style.drawn_layers``), on a base
 of administrative boundaries (``geo.boundaries``), with a title, a legend
 with units, a scale bar in kilometres (measured geodesically), a north arrow,
 an inset locator map and the attribution line of ``data/SOURCES.md``.  The
@@ -23,7 +25,10 @@ matplotlib.use("Agg")  # offline, no display: set before pyplot is imported anyw
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.legend_handler import HandlerBase  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle  # noqa: E402
 from pyproj import Geod  # noqa: E402
@@ -40,6 +45,7 @@ _GEOD = Geod(ellps="WGS84")
 _PX = 0.75                       # points per screen pixel (style sizes are in px)
 _MIN_SPAN_KM = 150.0             # smallest map width, so one point is not a blank close-up
 _VIEW_PX = 900                   # width of the dashboard's map, to turn a Leaflet zoom into a frame
+_HEAT_CELLS = 500                # cells across the map on which the heat map's density is counted
 # a pale box behind map text rather than a stroked halo: path effects turn SVG text into paths
 _HALO = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
 _TEXT = "#222222"
@@ -74,8 +80,11 @@ def map_figure(layers: Layers, page: str = "a4-landscape", title: str | None = N
     width, height = style.PAGES[page]
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)  # label placement measures text with this canvas's renderer
-    frames = _frames(layers)
-    choropleth = "choropleth" in layers.filters.layers
+    drawn = style.drawn_layers(layers.filters.layers, layers.aggregated)
+    frames = _frames(layers, drawn)
+    choropleth = "choropleth" in drawn
+    note = style.AGGREGATED_NOTE.format(n=len(layers.sites) + len(layers.events)) \
+        if layers.aggregated and drawn & set(style.AGGREGATE_LAYERS) else None
     country = _country(frames)
     boxes = _layout(width, height)
 
@@ -84,6 +93,7 @@ def map_figure(layers: Layers, page: str = "a4-landscape", title: str | None = N
     _draw_base(map_ax, extent, country)
     if choropleth:
         _draw_choropleth(map_ax, frames["choropleth"])
+    _draw_heat(map_ax, frames["heat"], extent)
     _draw_areas(map_ax, frames["areas"])
     _draw_flows(map_ax, frames["flows"], extent)
     _draw_points(map_ax, frames["events"], zorder=5)
@@ -98,10 +108,10 @@ def map_figure(layers: Layers, page: str = "a4-landscape", title: str | None = N
     _place_labels(fig, map_ax, _labels(frames, extent, country))
 
     _inset(fig.add_axes(boxes["inset"]), extent, country)
-    _legend(fig, fig.add_axes(boxes["legend"]), frames, choropleth)
+    _legend(fig, fig.add_axes(boxes["legend"]), frames, choropleth, note)
     _heading(fig, boxes["title"], title or f"Conflict events, {country}",
              subtitle if subtitle is not None else _default_subtitle(layers))
-    datasets = {v for key in ("sites", "events", "areas", "flows")
+    datasets = {v for key in ("sites", "events", "heat", "areas", "flows")
                 for v in frames[key].get("source_dataset", pd.Series(dtype=str)).dropna()}
     _footer(fig, boxes["footer"], width, documents, sorted(datasets))
     return fig
@@ -138,16 +148,21 @@ def _layout(width: float, height: float) -> dict[str, list[float]]:
             "title": frac(title), "footer": frac(footer)}
 
 
-def _frames(layers: Layers) -> dict[str, gpd.GeoDataFrame]:
-    """The frames drawn: those of the layers the view shows, others emptied."""
-    shown = set(layers.filters.layers)
-    return {key: getattr(layers, key) if key in shown else getattr(layers, key).iloc[:0]
-            for key in ("sites", "events", "areas", "flows", "choropleth")}
+def _frames(layers: Layers, drawn: set[str]) -> dict[str, gpd.GeoDataFrame]:
+    """The frames drawn: those of the ``drawn`` layers, others emptied.
+
+    ``heat`` holds the points the heat map counts: attack sites and other
+    events, as on the interactive map, whichever of their markers are shown.
+    """
+    frames = {key: getattr(layers, key) if key in drawn else getattr(layers, key).iloc[:0]
+              for key in ("sites", "events", "areas", "flows", "choropleth")}
+    frames["heat"] = layers.points if "heat" in drawn else layers.sites.iloc[:0]
+    return frames
 
 
 def _country(frames: dict[str, gpd.GeoDataFrame]) -> str:
     """The country most of what is shown lies in (``DEFAULT_COUNTRY`` when nothing is)."""
-    names = pd.concat([f["admin0"] for k, f in frames.items() if k in ("sites", "events")
+    names = pd.concat([f["admin0"] for k, f in frames.items() if k in ("sites", "events", "heat")
                        and "admin0" in f.columns], ignore_index=True) if frames else pd.Series()
     names = names[names.astype(str).str.len() > 0] if len(names) else names
     return str(names.mode().iloc[0]) if len(names) else DEFAULT_COUNTRY
@@ -262,6 +277,81 @@ def _draw_choropleth(ax, districts: gpd.GeoDataFrame) -> None:
                 alpha=style.CHOROPLETH_OPACITY, edgecolor="#555555", linewidth=0.45, zorder=2)
 
 
+def _draw_heat(ax, points: gpd.GeoDataFrame, extent: tuple) -> None:
+    """The heat map of ``points`` as the interactive map draws it, over the basemap, under the markers.
+
+    Each event, whatever its fatalities, is the spot Leaflet.heat stamps: a
+    disc of ``style.HEAT_RADIUS_PX`` blurred by ``style.HEAT_BLUR_PX`` on a
+    view ``_VIEW_PX`` wide.  The events are counted on a grid of square
+    cells and the spots summed over it (an FFT convolution), so the map is
+    clear where no event is near.  A lone event shows at
+    ``style.HEAT_MIN_OPACITY``; where spots pile up the colour runs up
+    ``style.HEAT_GRADIENT`` to the most events near one place in view (a
+    logarithmic scale), and grows opaque.
+    """
+    if points.empty:
+        return
+    minx, miny, maxx, maxy = extent
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    nx = _HEAT_CELLS
+    ny = max(1, round(nx * box.height * fig_h / (box.width * fig_w)))  # square cells on paper
+    stamp = _stamp(nx / _VIEW_PX)
+    reach = stamp.shape[0] // 2
+    dx, dy = (maxx - minx) / nx, (maxy - miny) / ny
+    # events up to ``reach`` cells outside the frame still warm its edge
+    counts, _, _ = np.histogram2d(
+        points.geometry.y.to_numpy(), points.geometry.x.to_numpy(),
+        bins=[miny + dy * np.arange(-reach, ny + reach + 1), minx + dx * np.arange(-reach, nx + reach + 1)])
+    shape = (counts.shape[0] + 2 * reach, counts.shape[1] + 2 * reach)
+    near = np.fft.irfft2(np.fft.rfft2(counts, shape) * np.fft.rfft2(stamp, shape), shape)
+    near = near[2 * reach:2 * reach + ny, 2 * reach:2 * reach + nx]
+    near[near < 1e-6] = 0.0  # the transform's rounding noise, where no spot reaches
+    ax.imshow(_heat_colours(near), extent=(minx, maxx, miny, maxy), origin="lower",
+              interpolation="bilinear", aspect="auto", zorder=2.5)
+
+
+def _stamp(cells_per_px: float) -> np.ndarray:
+    """One event's spot on the heat grid: 1 inside the disc, fading over the blur, 0 beyond."""
+    sigma = style.HEAT_BLUR_PX / 2 * cells_per_px  # a canvas shadow blur of b px is a gaussian of b/2
+    radius = style.HEAT_RADIUS_PX * cells_per_px
+    reach = math.ceil((style.HEAT_RADIUS_PX + style.HEAT_BLUR_PX) * cells_per_px)
+    offset = np.arange(-reach, reach + 1)
+    r = np.hypot(*np.meshgrid(offset, offset))
+    spot = 0.5 * np.vectorize(math.erfc)((r - radius) / (sigma * math.sqrt(2)))
+    return np.where(r <= reach, spot, 0.0)
+
+
+def _heat_colours(near: np.ndarray) -> np.ndarray:
+    """RGBA of the heat map for a grid of "events nearby" (1 at a lone event, 0 far from any).
+
+    As on the interactive map, the most events near one place in view reach
+    the top of the ramp, and a lone event shows at ``style.HEAT_MIN_OPACITY``
+    or at its share of that top when higher (a view of lone events is all
+    top); levels in between grow with the logarithm of the count.
+    """
+    top = float(near.max())
+    lone = max(style.HEAT_MIN_OPACITY, 1 / top) if top > 0 else 1.0
+    spread = math.log(top) if top > 1 else math.inf
+    level = np.where(near < 1, lone * near, lone + (1 - lone) * np.log(np.maximum(near, 1)) / spread)
+    return _heat_rgba(np.clip(level, 0, 1))
+
+
+def _heat_rgba(level: np.ndarray) -> np.ndarray:
+    """Colour and opacity of heat levels (0..1): as on the interactive map, both rise with the level."""
+    rgba = _heat_cmap()(level)
+    rgba[..., 3] = level
+    return rgba
+
+
+@lru_cache(maxsize=1)
+def _heat_cmap() -> LinearSegmentedColormap:
+    stops = sorted(style.HEAT_GRADIENT.items())
+    if stops[0][0] > 0:  # as on a canvas gradient, the first colour holds below the first stop
+        stops.insert(0, (0.0, stops[0][1]))
+    return LinearSegmentedColormap.from_list("heat", stops)
+
+
 def _draw_areas(ax, areas: gpd.GeoDataFrame) -> None:
     for kind, group in areas.groupby(areas["kind"] if "kind" in areas else pd.Series(
             "", index=areas.index), sort=False):
@@ -278,12 +368,11 @@ def _draw_points(ax, points: gpd.GeoDataFrame, zorder: int) -> None:
         return
     points = points.sort_values("radius", ascending=False, kind="stable")  # big markers underneath
     sizes = (2 * points["radius"].to_numpy() * _PX) ** 2
-    many = len(points) > settings.MAP_POINTS_MAX
+    # at most settings.MAP_POINTS_MAX markers: above, the heat map stands in for them
     for (colour, symbol), rows in points.groupby(["color", "symbol"], sort=False).indices.items():
         ax.scatter(points.geometry.x.to_numpy()[rows], points.geometry.y.to_numpy()[rows],
-                   s=sizes[rows] * (0.35 if many else 1), c=colour, marker=symbol,
-                   alpha=0.5 if many else 0.85, edgecolors="white", linewidths=0 if many else 0.6,
-                   zorder=zorder, rasterized=many)
+                   s=sizes[rows], c=colour, marker=symbol, alpha=0.85, edgecolors="white",
+                   linewidths=0.6, zorder=zorder)
 
 
 def _draw_flows(ax, flows: gpd.GeoDataFrame, extent: tuple) -> None:
@@ -467,10 +556,10 @@ def _inset(ax, extent: tuple, country: str) -> None:
     ax.set_title("Location", fontsize=8, loc="left", color=_TEXT, pad=3)
 
 
-def _legend(fig: Figure, ax, frames: dict, choropleth: bool) -> None:
-    """Legend sections for the layers shown, with their units, stacked in columns."""
+def _legend(fig: Figure, ax, frames: dict, choropleth: bool, note: str | None) -> None:
+    """Legend sections for the layers shown, with their units, stacked in columns; ``note`` heads them."""
     ax.axis("off")
-    sections = _legend_sections(frames, choropleth)
+    sections = ([(note, [], [], 1)] if note else []) + _legend_sections(frames, choropleth)
     if not sections:
         ax.text(0, 1, "Nothing shown", fontsize=9, va="top", color=_TEXT, transform=ax.transAxes)
         return
@@ -487,13 +576,17 @@ def _legend(fig: Figure, ax, frames: dict, choropleth: bool) -> None:
 def _stack_legends(ax, sections: list, fontsize: float, renderer, panel) -> list:
     """Draw the sections top to bottom, starting a new column when one runs out; return their boxes."""
     x, y, column_w, boxes = 0.0, 1.0, 0.0, []
+    title_font = FontProperties(weight="bold", size=fontsize + 0.5)
     for title, handles, labels, ncols in sections:
-        tallest = max((h.get_markersize() if isinstance(h, Line2D) else 0) for h in handles)
+        tallest = max(((h.get_markersize() if isinstance(h, Line2D) else 0) for h in handles), default=0)
+        widest = max((getattr(h, "length", 0) for h in handles), default=0)  # in font sizes
         for attempt in range(2):
-            legend = ax.legend(handles, labels, title=title, loc="upper left", bbox_to_anchor=(x, y),
+            room = panel.width * (1 - x)
+            legend = ax.legend(handles, labels, title=_wrap(title, title_font, room, renderer),
+                               loc="upper left", bbox_to_anchor=(x, y), handler_map={_Ramp: _RampHandler()},
                                frameon=False, fontsize=fontsize, alignment="left", ncols=ncols,
-                               title_fontproperties={"weight": "bold", "size": fontsize + 0.5},
-                               handlelength=max(2.4, tallest / fontsize), borderaxespad=0, borderpad=0,
+                               title_fontproperties=title_font,
+                               handlelength=max(2.4, tallest / fontsize, widest), borderaxespad=0, borderpad=0,
                                labelspacing=0.45, handletextpad=0.6, columnspacing=1.0,
                                # the handle box sits partly below the baseline: room for big markers
                                handleheight=max(0.7, 2.0 * tallest / fontsize if tallest > 1.5 * fontsize
@@ -510,9 +603,42 @@ def _stack_legends(ax, sections: list, fontsize: float, renderer, panel) -> list
     return boxes
 
 
+def _wrap(text: str, font: FontProperties, width: float, renderer) -> str:
+    """``text`` broken between words into lines no wider than ``width`` (display units) where it can be."""
+    lines = []
+    for word in text.split():
+        line = f"{lines[-1]} {word}" if lines else word
+        if lines and renderer.get_text_width_height_descent(line, font, ismath=False)[0] <= width:
+            lines[-1] = line
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+class _Ramp(Patch):
+    """Legend handle of the heat map: its colour ramp, ``length`` font sizes long."""
+
+    length = 6.0
+
+
+class _RampHandler(HandlerBase):
+    """Draws a ``_Ramp`` as thin boxes, each in the colour and opacity the map gives its level."""
+
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
+        steps = 48
+        boxes = [Rectangle((-xdescent + width * i / steps, -ydescent), width / steps, height,
+                           facecolor=colour, edgecolor="none", transform=trans)
+                 for i, colour in enumerate(_heat_rgba(np.linspace(0, 1, steps)))]
+        frame = Rectangle((-xdescent, -ydescent), width, height, facecolor="none", edgecolor="#999999",
+                          linewidth=0.5, transform=trans)
+        return boxes + [frame]
+
+
 def _legend_sections(frames: dict, choropleth: bool) -> list[tuple[str, list, list[str]]]:
     """(title, handles, labels, columns) of each legend section."""
     sections = []
+    if not frames["heat"].empty:
+        sections.append((style.HEAT_LEGEND_TITLE, [_Ramp()], [style.HEAT_LEGEND_LABEL], 1))
     points = [f for k, f in frames.items() if k in ("sites", "events") and not f.empty]
     if points:
         points = pd.concat(points)

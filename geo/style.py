@@ -116,6 +116,38 @@ LAYER_LABELS = {
     "heat": "Heat map of events",
 }
 
+#: Heat map: radius and blur (px) of each event's spot on the interactive map (Leaflet.heat); the
+#: image smooths its density over the same reach, taking the dashboard's map as 900 px wide.
+HEAT_RADIUS_PX = 18
+HEAT_BLUR_PX = 14
+#: Opacity of a lone event's spot; where more events lie near it the spot is stronger and redder.
+HEAT_MIN_OPACITY = 0.3
+#: Legend of the heat map, on screen and in the image: its title and what its colour ramp means.
+HEAT_LEGEND_TITLE = LAYER_LABELS["heat"] + " (each event counts once, whatever its fatalities)"
+HEAT_LEGEND_LABEL = "few to many events nearby"
+#: Layers that stand in for event markers above ``settings.MAP_POINTS_MAX`` events, and the
+#: legend's note saying so (``n``: the number of events).
+AGGREGATE_LAYERS = ("heat", "choropleth")
+AGGREGATED_NOTE = "{n:,} events: shown as heat map and districts; filter to see each site"
+
+
+def drawn_layers(shown, aggregated: bool) -> set[str]:
+    """The layers a map draws, the same on screen and in the image.
+
+    Parameters
+    ----------
+    shown : iterable of str
+        Layer keys the view shows (``geo.layers.Filters.layers``).
+    aggregated : bool
+        The view holds more events than ``settings.MAP_POINTS_MAX``
+        (``geo.layers.Layers.aggregated``): the heat map and the district
+        choropleth then stand in for the attack-site and event markers.
+    """
+    drawn = set(shown)
+    if aggregated and drawn & {"sites", "events"}:
+        drawn = (drawn - {"sites", "events"}) | set(AGGREGATE_LAYERS)
+    return drawn
+
 
 def event_color(event_type: str) -> str:
     """Colour of an event type (grey for a type the palette does not know)."""

@@ -133,3 +133,15 @@ def test_html_export_is_self_contained_and_opens_offline(seeded):
     assert not re.search(r'<script[^>]+src="(?!data:)', page)
     assert not re.search(r'<link[^>]+rel="stylesheet"', page)
     assert "/app/static" not in page
+
+
+def test_command_line_png_of_the_heat_map_alone_is_not_empty(seeded, tmp_path):
+    # the heat layer was left out of images: a heat-only view exported an empty map
+    out = tmp_path / "heat.png"
+    assert main(["export", "--store", str(seeded.path), "--format", "png", "--out", str(out),
+                 "--layers", "heat", "--dpi", "60"]) == 0
+    rgb = np.asarray(Image.open(out).convert("RGB"), dtype=int)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    assert ((r > 170) & (r - g > 70) & (b < 140)).sum() > 30   # the heat ramp's orange to red
+    svg = export.export(_view(seeded, {"layers": "heat"}), "svg").decode()
+    assert style.HEAT_LEGEND_LABEL in svg and "Nothing shown" not in svg
