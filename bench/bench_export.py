@@ -1,7 +1,9 @@
 """Time the exports: the shipped view as PNG (200 dpi) and PDF, and 100,000 synthetic events as PNG.
 
-Targets: under 3 s for the shipped view, under 15 s for 100,000 events.
-Run: ``python bench/bench_export.py`` (uses a temporary store; nothing else is written).
+Targets: under 3 s for the shipped view, under 15 s for 100,000 events (drawn, as on the
+interactive map above ``settings.MAP_POINTS_MAX``, as a heat map and districts).
+Run: ``python bench/bench_export.py [FOLDER]`` (uses a temporary store; the PNGs are kept in
+FOLDER when given, to be looked at; nothing else is written).
 """
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import boundaries, export, layers, settings, store  # noqa: E402
+from geo import boundaries, export, layers, settings, store, style  # noqa: E402
 
 
-def main() -> None:
+def main(folder: Path | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         s = store.Store(Path(tmp) / "store.gpkg")
         store.ensure_seeded(s, settings.DATA_DIR / "articles")
@@ -29,6 +31,8 @@ def main() -> None:
         for fmt, dpi in (("png", 200), ("pdf", 200)):
             t = time.perf_counter()
             data = export.export(view, fmt, dpi=dpi, documents=docs)
+            if folder and fmt == "png":
+                (folder / "shipped.png").write_bytes(data)
             print(f"shipped view  {fmt:4} {dpi} dpi  {time.perf_counter() - t:6.2f} s  "
                   f"{len(data) / 1e6:5.2f} MB  (target < 3 s)")
 
@@ -56,9 +60,12 @@ def main() -> None:
         built = time.perf_counter() - t
         t = time.perf_counter()
         data = export.export(big, "png", dpi=200, documents=docs)
+        drawn = " and ".join(sorted(style.drawn_layers(big.filters.layers, big.aggregated)))
         print(f"{len(big.sites) + len(big.events):,} events  png  200 dpi  {time.perf_counter() - t:6.2f} s  "
-              f"{len(data) / 1e6:5.2f} MB  (target < 15 s; layers.build {built:.2f} s more)")
+              f"{len(data) / 1e6:5.2f} MB  (target < 15 s; layers.build {built:.2f} s more; drawn: {drawn})")
+        if folder:
+            (folder / f"{n}_events.png").write_bytes(data)
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -586,7 +586,8 @@ def _stack_legends(ax, sections: list, fontsize: float, renderer, panel) -> list
                                loc="upper left", bbox_to_anchor=(x, y), handler_map={_Ramp: _RampHandler()},
                                frameon=False, fontsize=fontsize, alignment="left", ncols=ncols,
                                title_fontproperties=title_font,
-                               handlelength=max(2.4, tallest / fontsize, widest), borderaxespad=0, borderpad=0,
+                               handlelength=max(2.4, tallest / fontsize, widest),
+                               borderaxespad=0, borderpad=0,
                                labelspacing=0.45, handletextpad=0.6, columnspacing=1.0,
                                # the handle box sits partly below the baseline: room for big markers
                                handleheight=max(0.7, 2.0 * tallest / fontsize if tallest > 1.5 * fontsize

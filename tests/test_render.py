@@ -155,8 +155,8 @@ def test_heat_counts_each_event_once_whatever_its_fatalities(tmp_path):
     data = layers.build(s, layers.Filters(layers=("heat",)))
     fig = render.map_figure(data)
     rgb = _rgb(fig)
-    green = [np.median(rgb[int(y) - 2:int(y) + 3, int(x) - 2:int(x) + 3, 1])
-             for x, y in _event_pixels(fig, data.points.drop_duplicates("longitude").sort_values("longitude"))]
+    places = data.points.drop_duplicates("longitude").sort_values("longitude")
+    green = [np.median(rgb[int(y) - 2:int(y) + 3, int(x) - 2:int(x) + 3, 1]) for x, y in _event_pixels(fig, places)]
     lone, five = green
     assert five < 60 and lone > five + 80   # dark red where more events are, pale where one is
 
