@@ -324,7 +324,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
             continue
         found = _longest_match(text, tokens, keys, i, gaz, loud, matches)
         if found is None:
-            cue = _unknown_with_cue(text, tokens, keys, i, loud) or _unit_in_lower_case(
+            cue = _unknown_with_cue(text, tokens, keys, i, loud, gaz) or _unit_in_lower_case(
                 text, tokens, keys, i, gaz) or _unknown_after_unit_word(
                 text, tokens, keys, i, loud, gaz) or _unit_spelt_otherwise(
                 text, tokens, keys, i, loud, gaz, persons)
@@ -342,7 +342,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
         longer = _longer_local_name(text, tokens, keys, i, j, rows, gaz, persons, loud)
         if longer is not None:
             # "Tangi Budenzai area": the whole run may be a place the gazetteer lacks
-            cue = _unknown_with_cue(text, tokens, keys, longer, loud)
+            cue = _unknown_with_cue(text, tokens, keys, longer, loud, gaz)
             if cue is None or cue.end >= end:
                 if cue is not None:
                     if mentions and mentions[-1].end > cue.start:
@@ -374,7 +374,7 @@ def _recognise(text: str, gaz: gazetteer.Gazetteer) -> list[_Mention]:
     # A word found by spelling alone is a place of the focus countries only in a text that
     # names one of them or a place found only there, beside a unit of theirs ("Muzafargarh,
     # Punjab"), or standing alone ("Punjgor"); elsewhere it is mostly a surname ("Synder").
-    spelt_ok = len(mentions) == 1 or any(
+    spelt_ok = len(mentions) == 1 or not any(m.spelt for m in mentions) or any(
         not m.variant and m.rows and (_has_level(gaz, m.rows, ("ADM0",)) or all(
             col.cc[r] in settings.FOCUS_COUNTRIES for r in m.rows)) and _in_focus(gaz, m.rows)
         for m in mentions)
@@ -708,11 +708,10 @@ def _person_words(text: str, tokens: list, keys: list, gaz: gazetteer.Gazetteer,
     return persons
 
 
-def _unknown_with_cue(text, tokens, keys, i, loud) -> _Mention | None:
+def _unknown_with_cue(text, tokens, keys, i, loud, gaz) -> _Mention | None:
     """A capitalised name the gazetteer lacks, followed by "village", "agency", "area"..."""
     if loud:
         return None
-    gaz = gazetteer.load()
     j = i
     while j + 1 < len(tokens) and j < i + 3 and tokens[j + 1][2][:1].isupper() and \
             _gap_ok(text, tokens[j][1], tokens[j + 1][0], " -") and not (
